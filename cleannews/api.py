@@ -1,0 +1,25 @@
+"""The Python API: `clean(page)` for people who call cleannews from code."""
+from __future__ import annotations
+
+import functools
+
+from cleannews.document import Document
+from cleannews.pipeline import clean_document
+from cleannews.ruleset import Rules, load_rules as _load_rules
+
+
+@functools.lru_cache(maxsize=8)
+def load_rules(extra: tuple = (), builtin: bool = True, disable: tuple = ()) -> Rules:
+    """The compiled rule sets, cached: loading and compiling happens once per process."""
+    return _load_rules(list(extra), builtin=builtin, disable=list(disable))
+
+
+def clean(page: str | bytes, url: str | None = None, rules: Rules | None = None,
+          source: str = "<page>") -> Document:
+    """Clean one page (HTML, text or Markdown, as str or bytes).
+
+    The result's `.text` is the clean body; `cleannews.write.metadata(doc)`
+    gives title, author, date, site, language and the removal report.
+    """
+    data = page.encode("utf-8") if isinstance(page, str) else page
+    return clean_document(Document(source=source, data=data, url=url), rules or load_rules())

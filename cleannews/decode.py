@@ -1,0 +1,65 @@
+"""Bytes to text, and the kind of page the text is (HTML, Markdown or plain text).
+
+Scraped bytes lie about their encoding as often as not, and file extensions
+lie about their content, so both are decided from the bytes themselves.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from cleannews.document import Document
+from cleannews.errors import InputError
+
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16")]
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_HTML = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
+_TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|h[1-6]|article|section|table|img|meta)\b[^>]*>", re.I)
+_MD = re.compile(r"^(?:#{1,6}\s+\S|\s*[-*+]\s+\[|\s*>\s)|\[[^\]\n]+\]\([^)\s]+\)|^\s*(?:\*\*|__)\S", re.M)
+
+
+def decode(doc: Document) -> Document:
+    """Fill `content`, `encoding` and `kind` from `data`."""
+    data = doc.data
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(doc.source, "binary data (NUL bytes), not a page; skipped")
+    doc.content, doc.encoding = _to_text(data)
+    doc.content = doc.content.replace("\r\n", "\n").replace("\r", "\n")
+    doc.kind = sniff(doc.content)
+    return doc
+
+
+def _to_text(data: bytes) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:8192])
+    if declared:
+        name = declared.group(1).decode("ascii", "ignore").lower()
+        try:
+            if codecs.lookup(name).name != "utf-8":
+                return data.decode(name), name
+        except (LookupError, UnicodeDecodeError):
+            pass  # unknown or wrong declaration: detect instead
+    from charset_normalizer import from_bytes  # brought by trafilatura
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        return data.decode(best.encoding, errors="replace"), best.encoding
+    return data.decode("utf-8", errors="replace"), "utf-8"
+
+
+def sniff(text: str) -> str:
+    """html, markdown or text, from the content alone."""
+    head = text[:20_000]
+    if _HTML.search(head[:4096]) or len(_TAG.findall(head)) >= 5:
+        return "html"
+    if len(_MD.findall(head)) >= 3:
+        return "markdown"
+    return "text"

@@ -1,0 +1,78 @@
+"""The one type that flows through every stage of the pipeline."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Removal:
+    """Why a block left the body: the rule, its category, and where it stood."""
+
+    rule: str
+    category: str
+    text: str
+    line: int  # 1-based line of the block in the decoded input (0: came out of HTML extraction)
+    block: int  # position among the document's blocks
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "category": self.category, "text": self.text,
+                "line": self.line, "block": self.block}
+
+
+@dataclass
+class Block:
+    """A paragraph or line: the unit that rules keep or drop.
+
+    `text` is what rules see and what plain-text output prints; `raw` is the
+    block as written in the input (Markdown markup kept), so Markdown output
+    never invents anything.
+    """
+
+    text: str
+    raw: str
+    line: int = 0
+    removal: Removal | None = None
+    heading: bool = False  # a Markdown heading or an HTML <h*>: a headline candidate
+
+    @property
+    def kept(self) -> bool:
+        return self.removal is None
+
+
+@dataclass
+class Document:
+    source: str  # a path, "<stdin>" or a record id: what error messages name
+    data: bytes = b""
+    url: str | None = None
+    encoding: str | None = None
+    kind: str = ""  # html | text | markdown, sniffed from the content
+    content: str = ""  # decoded input
+    blocks: list[Block] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    site_rules: list[str] = field(default_factory=list)  # the site rule sets that applied
+    dropped: list[Removal] = field(default_factory=list)  # HTML elements removed by selector rules
+
+    @property
+    def kept(self) -> list[Block]:
+        return [b for b in self.blocks if b.kept]
+
+    @property
+    def removed(self) -> list[Removal]:
+        return self.dropped + [b.removal for b in self.blocks if b.removal is not None]
+
+    @property
+    def text(self) -> str:
+        """The clean body: kept blocks, one paragraph each."""
+        kept = [b.text for b in self.kept]
+        return "\n\n".join(kept) + "\n" if kept else ""
+
+    @property
+    def markdown_body(self) -> str:
+        kept = [b.raw if self.kind == "markdown" else b.text for b in self.kept]
+        return "\n\n".join(kept) + "\n" if kept else ""
+
+    def remove(self, index: int, rule: str, category: str) -> None:
+        """Mark block `index` removed; the first rule to claim a block keeps it."""
+        block = self.blocks[index]
+        if block.removal is None:
+            block.removal = Removal(rule, category, block.text, block.line, index)

@@ -1,0 +1,36 @@
+"""Errors that end in a one-line message naming the input, never a traceback.
+
+Exit codes follow black and codespell: 0 ok, 1 boilerplate found or some
+inputs failed, 2 usage error (click), 78 configuration or rule error
+(sysexits EX_CONFIG), 123 internal error.
+"""
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_USAGE = 2
+EXIT_CONFIG = 78
+EXIT_INTERNAL = 123
+
+
+class CleannewsError(Exception):
+    exit_code = EXIT_FOUND
+
+
+class InputError(CleannewsError):
+    """One input cannot be cleaned; a batch reports it and goes on."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class RuleError(CleannewsError):
+    """A rule file is wrong: raised before any document is touched."""
+
+    exit_code = EXIT_CONFIG
+
+    def __init__(self, path, line: int | None, rule_id: str | None, reason: str):
+        where = f"{path}:{line}" if line else str(path)
+        who = f" rule {rule_id!r}:" if rule_id else ""
+        super().__init__(f"{where}:{who} {reason}")

@@ -1,0 +1,39 @@
+"""Read inputs: one file, standard input, or every file under a folder."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from cleannews.document import Document
+from cleannews.errors import InputError
+
+MAX_BYTES = 50_000_000  # a news page is rarely over 5 MB; beyond this it is not a page
+
+
+def read_path(path: str | Path, url: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
+    """A Document holding the raw bytes of `path` ("-" is standard input)."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        source = "<stdin>"
+    else:
+        source = str(path)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except IsADirectoryError:
+            raise InputError(source, "is a folder (use `cleannews batch` for folders)") from None
+        except OSError as exc:
+            raise InputError(source, exc.strerror or str(exc)) from None
+    if len(data) > max_bytes:
+        raise InputError(source, f"larger than --max-bytes ({max_bytes} bytes); skipped")
+    return Document(source=source, data=data, url=url)
+
+
+def walk(root: Path):
+    """Every regular file under `root`, sorted, hidden files and folders skipped."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder) / name

@@ -1,0 +1,373 @@
+"""Load, validate and compile the YAML rule sets.
+
+A rule file is a mapping: defaults that every rule in it inherits
+(`category`, `languages`, `sites`), an optional site header (`site`,
+`sitename`, `fingerprints`) and a list of `rules`.  Each rule is one of four
+kinds, told by the key it carries:
+
+- block:    `pattern` and/or `phrases`: drop any block they match;
+- span:     `start` and `end` matchers: drop from a start block to the first
+            end block at most `max_blocks` further on;
+- trailer:  `kind: trailer` plus `pattern`/`phrases`: drop the matched block
+            and everything after it, when it stands within the last `within`
+            blocks;
+- selector: `selector`: a CSS selector whose HTML elements go before extraction.
+
+Validation is strict because rule authors write hundreds of these: every
+mistake names the file, the line and the rule id, before any page is read.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+import yaml
+
+from cleannews.errors import RuleError
+
+CATEGORIES = frozenset({
+    "paywall", "newsletter", "donation", "cookie", "social", "related", "navigation",
+    "caption", "copyright", "comments", "ads", "signin", "byline", "promo", "boilerplate",
+})
+MATCH_MODES = ("exact", "start", "end", "contains")
+FILE_KEYS = {"description", "category", "languages", "sites", "site", "sitename", "fingerprints", "rules"}
+MATCHER_KEYS = {"pattern", "phrases", "match", "ignore_case", "max_words"}
+RULE_KEYS = MATCHER_KEYS | {"id", "category", "description", "languages", "sites", "kind",
+                            "start", "end", "max_blocks", "within", "selector", "drop", "keep"}
+KINDS = ("block", "span", "trailer", "selector")
+DEFAULT_MAX_WORDS = 40  # recall guard: a long block is article text far more often than an appeal
+REGEX_TIMEOUT = 0.25  # seconds per pattern and block: a pathological pattern must not hang a batch
+
+_PUNCT_EDGES = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$")
+_SPACES = regex.compile(r"\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
+                         "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+
+
+def normalize(text: str) -> str:
+    """The form phrases are compared in: case, quotes, spacing and edge punctuation ignored."""
+    text = _SPACES.sub(" ", text.translate(_QUOTES).casefold())
+    return _PUNCT_EDGES.sub("", text)
+
+
+class PatternTimeout(Exception):
+    def __init__(self, rule_id: str):
+        super().__init__(rule_id)
+        self.rule_id = rule_id
+
+
+@dataclass
+class Matcher:
+    """A block test: exact phrases (one set lookup), other phrases and patterns (one regex each)."""
+
+    exact: frozenset = frozenset()
+    phrase_re: regex.Pattern | None = None
+    pattern_re: regex.Pattern | None = None
+    max_words: int | None = DEFAULT_MAX_WORDS
+    rule_id: str = ""
+
+    def __call__(self, text: str, norm: str, words: int) -> bool:
+        if self.max_words is not None and words > self.max_words:
+            return False
+        if norm in self.exact:
+            return True
+        if self.phrase_re is not None and self.phrase_re.search(norm):
+            return True
+        if self.pattern_re is not None:
+            try:
+                return self.pattern_re.search(text, timeout=REGEX_TIMEOUT) is not None
+            except TimeoutError:
+                raise PatternTimeout(self.rule_id) from None
+        return False
+
+
+@dataclass
+class Rule:
+    id: str
+    category: str
+    description: str
+    kind: str
+    path: Path
+    line: int
+    languages: frozenset | None = None
+    sites: tuple = ()
+    match: Matcher | None = None  # block and trailer
+    start: Matcher | None = None  # span
+    end: Matcher | None = None
+    max_blocks: int = 40
+    within: int = 12
+    selector: str | None = None
+    xpath: str | None = None
+    drop: list = field(default_factory=list)
+    keep: list = field(default_factory=list)
+    ruleset: str = ""
+
+
+@dataclass
+class RuleSet:
+    name: str  # path below its rules folder, without extension: "generic/newsletter"
+    path: Path
+    rules: list[Rule]
+    site: str | None = None
+    sitename: str | None = None
+    fingerprints: tuple = ()
+
+
+class _Mapping(dict):
+    line = 0
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records line numbers and refuses duplicate keys."""
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
+        seen.add(key)
+    mapping = _Mapping(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def builtin_dir() -> Path:
+    """The shipped rule sets: package data when installed, ../rules in a source checkout."""
+    installed = importlib.resources.files("cleannews") / "builtin_rules"
+    if installed.is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def rule_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise RuleError(root, None, None, "no such rule file or folder")
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_file(path: Path, root: Path | None = None) -> RuleSet:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise RuleError(path, mark.line + 1 if mark else None, None,
+                        f"invalid YAML: {exc.problem or exc.context}") from None
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+        raise RuleError(path, None, None, f"cannot read: {exc}") from None
+    name = str(path.relative_to(root).with_suffix("")) if root and root != path else path.stem
+    if data is None:
+        return RuleSet(name, path, [])
+    if not isinstance(data, dict):
+        raise RuleError(path, 1, None, "a rule file must be a mapping with a `rules:` list")
+    _check_keys(path, data, FILE_KEYS, None)
+    site = _opt(path, data, "site", str, None)
+    defaults = {
+        "category": _opt(path, data, "category", str, None),
+        "languages": _str_list(path, data, "languages", None),
+        "sites": [site] if site else _str_list(path, data, "sites", None),
+    }
+    rules_data = data.get("rules") or []
+    if not isinstance(rules_data, list):
+        raise RuleError(path, data.line, None, "`rules` must be a list")
+    rules = [_rule(path, item, defaults, name) for item in rules_data]
+    return RuleSet(name, path, rules, site=site,
+                   sitename=_opt(path, data, "sitename", str, None),
+                   fingerprints=tuple(_str_list(path, data, "fingerprints", None) or ()))
+
+
+def _rule(path: Path, item, defaults: dict, ruleset: str) -> Rule:
+    if not isinstance(item, dict):
+        raise RuleError(path, getattr(item, "line", None), None, "each rule must be a mapping")
+    rid = item.get("id")
+    if not isinstance(rid, str) or not regex.fullmatch(r"[\w.-]+", rid):
+        raise RuleError(path, item.line, None, "a rule needs an `id` of letters, digits, '.', '-' or '_'")
+    _check_keys(path, item, RULE_KEYS, rid)
+    kind = item.get("kind") or ("span" if "start" in item else "selector" if "selector" in item else "block")
+    if kind not in KINDS:
+        raise RuleError(path, item.line, rid, f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    category = _opt(path, item, "category", str, defaults["category"], rid)
+    if category not in CATEGORIES:
+        raise RuleError(path, item.line, rid,
+                        f"unknown or missing category {category!r} (one of {', '.join(sorted(CATEGORIES))})")
+    description = _opt(path, item, "description", str, None, rid)
+    if not description:
+        raise RuleError(path, item.line, rid, "a rule needs a `description` saying what it drops and why")
+    languages = _str_list(path, item, "languages", rid) or defaults["languages"]
+    rule = Rule(id=rid, category=category, description=description, kind=kind, path=path,
+                line=item.line, languages=frozenset(languages) if languages else None,
+                sites=tuple(_str_list(path, item, "sites", rid) or defaults["sites"] or ()),
+                drop=_examples(path, item, "drop", rid), keep=_examples(path, item, "keep", rid),
+                ruleset=ruleset)
+    if kind == "span":
+        for key in ("start", "end"):
+            if not isinstance(item.get(key), dict):
+                raise RuleError(path, item.line, rid, f"a span rule needs a `{key}` matcher mapping")
+            _check_keys(path, item[key], MATCHER_KEYS, rid)
+        rule.start = _matcher(path, item["start"], rid)
+        rule.end = _matcher(path, item["end"], rid)
+        rule.max_blocks = _opt(path, item, "max_blocks", int, 40, rid)
+    elif kind == "selector":
+        rule.selector = _opt(path, item, "selector", str, None, rid)
+        if not rule.selector:
+            raise RuleError(path, item.line, rid, "a selector rule needs a `selector`")
+        from cssselect import GenericTranslator, SelectorError
+
+        try:
+            rule.xpath = GenericTranslator().css_to_xpath(rule.selector)
+        except SelectorError as exc:
+            raise RuleError(path, item.line, rid, f"bad CSS selector {rule.selector!r}: {exc}") from None
+    else:
+        rule.match = _matcher(path, item, rid)
+        rule.within = _opt(path, item, "within", int, 12, rid)
+    for key in ("start", "end", "max_blocks") if kind != "span" else ():
+        if key in item:
+            raise RuleError(path, item.line, rid, f"`{key}` belongs to span rules only")
+    if not rule.drop or not rule.keep:
+        raise RuleError(path, item.line, rid, "a rule needs `drop:` and `keep:` examples (what it must remove, what it must leave)")
+    return rule
+
+
+def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
+    phrases = _str_list(path, spec, "phrases", rid) or []
+    patterns = spec.get("pattern")
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    if patterns is not None and (not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns)):
+        raise RuleError(path, spec.line, rid, "`pattern` must be a string or a list of strings")
+    if not phrases and not patterns:
+        raise RuleError(path, spec.line, rid, "a matcher needs `pattern` or `phrases`")
+    mode = _opt(path, spec, "match", str, "exact", rid)
+    if mode not in MATCH_MODES:
+        raise RuleError(path, spec.line, rid, f"unknown match {mode!r} (one of {', '.join(MATCH_MODES)})")
+    ignore_case = _opt(path, spec, "ignore_case", bool, True, rid)
+    max_words = spec.get("max_words", DEFAULT_MAX_WORDS)
+    if max_words is not None and (not isinstance(max_words, int) or isinstance(max_words, bool)):
+        raise RuleError(path, spec.line, rid, "`max_words` must be an integer or null")
+    matcher = Matcher(max_words=max_words, rule_id=rid)
+    norms = sorted({normalize(p) for p in phrases if normalize(p)}, key=lambda p: (-len(p), p))
+    if mode == "exact":
+        matcher.exact = frozenset(norms)
+    elif norms:
+        alternation = "|".join(regex.escape(p) for p in norms)
+        edges = {"start": (r"^(?:", r")(?!\w)"), "end": (r"(?<!\w)(?:", r")$"),
+                 "contains": (r"(?<!\w)(?:", r")(?!\w)")}[mode]
+        matcher.phrase_re = regex.compile(edges[0] + alternation + edges[1])
+    if patterns:
+        flags = regex.IGNORECASE | regex.VERSION1 if ignore_case else regex.VERSION1
+        try:
+            matcher.pattern_re = regex.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        except regex.error as exc:
+            raise RuleError(path, spec.line, rid, f"bad pattern: {exc}") from None
+    return matcher
+
+
+def _check_keys(path: Path, data: dict, allowed: set, rid: str | None) -> None:
+    unknown = sorted(set(data) - allowed, key=str)
+    if unknown:
+        raise RuleError(path, getattr(data, "line", None), rid,
+                        f"unknown key {unknown[0]!r} (known: {', '.join(sorted(allowed))})")
+
+
+def _opt(path, data, key, typ, default, rid=None):
+    value = data.get(key, default)
+    if value is not None and (not isinstance(value, typ) or (typ is int and isinstance(value, bool))):
+        raise RuleError(path, getattr(data, "line", None), rid,
+                        f"`{key}` must be {typ.__name__}, not {type(value).__name__}")
+    return value
+
+
+def _str_list(path, data, key, rid):
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(path, getattr(data, "line", None), rid, f"`{key}` must be a list of strings")
+    return value
+
+
+def _examples(path, data, key, rid):
+    value = _str_list(path, data, key, rid) or []
+    return [v.rstrip("\n") for v in value]
+
+
+class Rules:
+    """Every loaded rule set, with the per-document selection cached."""
+
+    def __init__(self, sets: list[RuleSet]):
+        self.sets = sets
+        self.rules = [r for s in sets for r in s.rules]
+        prints = {fp: s for s in sets for fp in s.fingerprints}
+        self._fingerprints = prints
+        self._fingerprint_re = (regex.compile("|".join(regex.escape(f) for f in sorted(prints, key=len, reverse=True)))
+                                if prints else None)
+
+    def sites_for(self, host: str | None, content: str) -> list[RuleSet]:
+        """The site rule sets that apply: by URL host, or by fingerprint phrases when there is no URL."""
+        site_sets = [s for s in self.sets if s.site]
+        if host:
+            return [s for s in site_sets if host == s.site or host.endswith("." + s.site)]
+        if self._fingerprint_re is None:
+            return []
+        found = {self._fingerprints[m.group()].name for m in self._fingerprint_re.finditer(content[:200_000])}
+        return [s for s in site_sets if s.name in found]
+
+    def active(self, language: str | None, sites: tuple[str, ...]) -> "Active":
+        return self._active(language, sites)
+
+    @functools.lru_cache(maxsize=256)
+    def _active(self, language, sites):
+        def applies(rule):
+            if rule.languages and language and language not in rule.languages:
+                return False
+            return not rule.sites or any(s in sites for s in rule.sites)
+        return Active([r for r in self.rules if applies(r)])
+
+
+class Active:
+    """The rules that apply to one document, grouped by kind."""
+
+    def __init__(self, rules: list[Rule]):
+        self.blocks = [r for r in rules if r.kind == "block"]
+        self.spans = [r for r in rules if r.kind == "span"]
+        self.trailers = [r for r in rules if r.kind == "trailer"]
+        self.selectors = [r for r in rules if r.kind == "selector"]
+
+
+def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list[str] = ()) -> Rules:
+    """Load the built-in rule sets and any extra files or folders.
+
+    `disable` names rule ids, categories or rule sets ("sites/themoscowtimes.com",
+    or "sites" for every site set) to leave out.
+    """
+    roots = ([builtin_dir()] if builtin else []) + [Path(p) for p in extra]
+    sets, seen = [], {}
+    for root in roots:
+        for path in rule_files(root):
+            rs = load_file(path, root if root.is_dir() else None)
+            for rule in rs.rules:
+                if rule.id in seen:
+                    raise RuleError(path, rule.line, rule.id, f"duplicate rule id (first in {seen[rule.id]})")
+                seen[rule.id] = f"{rule.path}:{rule.line}"
+            sets.append(rs)
+    off = set(disable)
+
+    def disabled(name: str) -> bool:
+        return any(name == d or name.startswith(d.rstrip("/") + "/") for d in off)
+
+    sets = [s for s in sets if not disabled(s.name) and not (s.site and s.site in off)]
+    for s in sets:
+        s.rules = [r for r in s.rules if r.id not in off and r.category not in off]
+    return Rules(sets)
