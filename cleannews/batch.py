@@ -6,6 +6,7 @@ reason, and the batch goes on.
 from __future__ import annotations
 
 import json
+from collections import Counter
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,20 +25,26 @@ class Summary:
     errors: int = 0
 
 
-def inputs(sources: list[Path]):
-    """(file, path relative to the output folder) for every input file."""
+def plan(sources: list[Path], output: Path, fmt: str) -> list[tuple[Path, Path]]:
+    """(input file, output file) for every input, the folder tree mirrored.
+
+    Two inputs that would share an output (a/b.html and a/b.txt) keep their
+    whole names instead (a/b.html.txt, a/b.txt.txt), so neither is lost.
+    """
+    pairs = []
     for src in sources:
         if src.is_dir():
-            for path in walk(src):
-                yield path, path.relative_to(src)
+            pairs += [(path, path.relative_to(src)) for path in walk(src)]
         else:
-            yield src, Path(src.name)
+            pairs.append((src, Path(src.name)))
+    claims = Counter(output_path(output, rel, fmt) for _, rel in pairs)
+    return [(path, target if claims[target] == 1 else output / rel.parent / (rel.name + SUFFIX[fmt]))
+            for path, rel in pairs for target in [output_path(output, rel, fmt)]]
 
 
 def run_batch(sources: list[Path], output: Path, fmt: str, ruleset: Rules) -> Summary:
     summary = Summary()
-    for path, rel in inputs(sources):
-        target = output / rel.with_suffix(SUFFIX[fmt])
+    for path, target in plan(sources, output, fmt):
         try:
             doc = clean_document(read_path(path), ruleset)
             write_outputs(doc, target, fmt)
@@ -49,6 +56,13 @@ def run_batch(sources: list[Path], output: Path, fmt: str, ruleset: Rules) -> Su
             summary.errors += 1
             print(f"cleannews: {path}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
     return summary
+
+
+def output_path(output: Path, rel: Path, fmt: str) -> Path:
+    """OUTPUT/a/b.txt for SRC/a/b.html (and for SRC/a/b.html.gz)."""
+    if rel.suffix == ".gz":
+        rel = rel.with_suffix("")
+    return output / rel.with_suffix(SUFFIX[fmt])
 
 
 def write_outputs(doc: Document, target: Path, fmt: str) -> None:

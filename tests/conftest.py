@@ -1,0 +1,29 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleannews.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEED = "themoscowtimes-spy-agencies"
+
+
+@pytest.fixture
+def seed():
+    """The seed page: raw text, the exact clean body, the expected metadata."""
+    return {
+        "raw": SAMPLES / f"{SEED}.raw.txt",
+        "clean": (SAMPLES / f"{SEED}.clean.txt").read_text(encoding="utf-8"),
+        "expected": json.loads((SAMPLES / f"{SEED}.expected.json").read_text(encoding="utf-8")),
+    }
+
+
+@pytest.fixture
+def run():
+    """Run the command line in-process; stdout and stderr apart."""
+    def _run(*args, input=None):
+        return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+    return _run

@@ -1,0 +1,80 @@
+"""`cleannews batch` over a tree of real benchmark pages, HTML (gzipped) and text."""
+import json
+import shutil
+
+from conftest import SAMPLES
+
+BENCH = SAMPLES / "bench"
+TRUTH = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
+WSJ = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"
+WDAY = "3c6d3381ef52ca26be2fbde19c1b0fe17d85682b726dfecf5e300c1ca34546b1"
+
+
+def paragraphs(key, n=3):
+    body = [p for p in TRUTH[key]["articleBody"].split("\n") if len(p.split()) > 8]
+    return body[:n] + body[-n:]
+
+
+def make_tree(tmp_path):
+    src = tmp_path / "src"
+    (src / "html" / "ru").mkdir(parents=True)
+    (src / "text").mkdir()
+    shutil.copy(BENCH / f"{WSJ}.html.gz", src / "html" / f"{WSJ}.html.gz")
+    shutil.copy(BENCH / f"{WDAY}.html.gz", src / "html" / "ru" / "wday.html")  # gzip bytes under a lying name
+    shutil.copy(BENCH / f"{WSJ}.txt", src / "text" / "wsj.page")
+    shutil.copy(SAMPLES / "themoscowtimes-spy-agencies.raw.txt", src / "text" / "seed.txt")
+    return src
+
+
+def test_batch_mirrors_the_tree_and_writes_metadata(tmp_path, run, seed):
+    src, dst = make_tree(tmp_path), tmp_path / "out"
+    result = run("batch", src, "-o", dst, "--format", "txt")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "4 pages cleaned, 0 errors" in result.stderr
+    outputs = sorted(str(p.relative_to(dst)) for p in dst.rglob("*") if p.is_file())
+    assert outputs == sorted([f"html/{WSJ}.txt", f"html/{WSJ}.meta.json", "html/ru/wday.txt", "html/ru/wday.meta.json",
+                              "text/wsj.txt", "text/wsj.meta.json", "text/seed.txt", "text/seed.meta.json"])
+    assert (dst / "text" / "seed.txt").read_text(encoding="utf-8") == seed["clean"]
+    wsj = (dst / "html" / f"{WSJ}.txt").read_text(encoding="utf-8")
+    for para in paragraphs(WSJ):
+        assert para in wsj
+    assert "Subscribe" not in wsj.split("\n")
+    wday = (dst / "html" / "ru" / "wday.txt").read_text(encoding="utf-8")
+    for para in paragraphs(WDAY, 2):
+        assert para in wday
+    meta = json.loads((dst / "html" / "ru" / "wday.meta.json").read_text(encoding="utf-8"))
+    assert meta["kind"] == "html" and meta["language"] == "ru"
+    assert meta["title"] and meta["sitename"]
+    text_meta = json.loads((dst / "text" / "wsj.meta.json").read_text(encoding="utf-8"))
+    assert text_meta["kind"] == "text"
+
+
+def test_batch_json_format_has_no_sidecars(tmp_path, run):
+    src, dst = make_tree(tmp_path), tmp_path / "out"
+    assert run("batch", src / "text", "-o", dst, "--format", "json").exit_code == 0
+    assert sorted(p.name for p in dst.iterdir()) == ["seed.json", "wsj.json"]
+    record = json.loads((dst / "seed.json").read_text(encoding="utf-8"))
+    assert record["title"].startswith("Russia, Belarus Spy Agencies")
+
+
+def test_batch_goes_on_past_a_bad_file(tmp_path, run):
+    src, dst = make_tree(tmp_path), tmp_path / "out"
+    (src / "text" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (src / "text" / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    result = run("batch", src, "-o", dst)
+    assert result.exit_code == 1
+    assert "image.png: binary data" in result.stderr
+    assert "broken.html.gz: broken gzip data" in result.stderr
+    assert "4 pages cleaned, 2 errors" in result.stderr
+    assert (dst / "text" / "seed.txt").exists()
+    assert "Traceback" not in result.stderr
+
+
+def test_colliding_outputs_keep_whole_names(tmp_path, run):
+    src, dst = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(BENCH / f"{WSJ}.txt", src / "page.txt")
+    shutil.copy(BENCH / f"{WSJ}.html.gz", src / "page.html")
+    assert run("batch", src, "-o", dst).exit_code == 0
+    assert sorted(p.name for p in dst.iterdir() if p.suffix == ".txt") == ["page.html.txt", "page.txt.txt"]

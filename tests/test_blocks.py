@@ -1,0 +1,36 @@
+"""Blocks from text and Markdown; headline moved to the title."""
+from cleannews import clean
+from cleannews.blocks import markdown_to_text
+
+
+def test_markdown_markup_is_stripped_for_rules():
+    assert markdown_to_text("## Read [more](https://x.org/a) **now**") == ("Read more now", True)
+    assert markdown_to_text("![photo](a.jpg) Caption text") == ("Caption text", False)
+    assert markdown_to_text("> quoted *words*") == ("quoted words", False)
+
+
+def seed_as_markdown(raw: str, title: str) -> str:
+    lines = []
+    for line in raw.split("\n"):
+        if line == title:
+            line = f"# {line}"
+        elif line in ("Support us", "Read more"):
+            line = f"[{line}](https://www.themoscowtimes.com/{line.split()[0].lower()})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_markdown_page_is_cleaned_like_text(seed):
+    title = seed["expected"]["title"]
+    doc = clean(seed_as_markdown(seed["raw"].read_text(encoding="utf-8"), title))
+    assert doc.kind == "markdown"
+    assert doc.metadata["title"] == title
+    assert doc.text == seed["clean"]
+    assert {"Support us", "Read more"} <= {r.text for r in doc.removed}
+
+
+def test_text_headline_is_moved_out_of_the_body(seed):
+    doc = clean(seed["raw"].read_bytes())
+    [headline] = [r for r in doc.removed if r.rule == "headline"]
+    assert headline.text == seed["expected"]["title"]
+    assert headline.line == 8

@@ -1,0 +1,51 @@
+"""Bytes in any common encoding, and the kind of page sniffed from content."""
+import pytest
+
+from cleannews import clean
+from cleannews.decode import decode, sniff
+from cleannews.document import Document
+from cleannews.errors import InputError
+
+RUSSIAN = "<html><head><meta charset='utf-8'><title>Новости</title></head><body><p>Москва — столица России, и это очень большой город с долгой историей.</p></body></html>"
+
+
+@pytest.mark.parametrize("data, encoding", [
+    ("Привет, мир".encode("utf-8"), "utf-8"),
+    ("\ufeffHello".encode("utf-8"), "utf-8-sig"),
+    ("Grüße aus Köln".encode("utf-16"), "utf-16"),
+])
+def test_bom_and_utf8(data, encoding):
+    doc = decode(Document("x", data=data))
+    assert doc.encoding == encoding
+    assert "\ufeff" not in doc.content
+
+
+def test_mislabelled_windows_1251_is_detected():
+    doc = decode(Document("x", data=RUSSIAN.encode("cp1251")))
+    assert "Москва — столица России" in doc.content
+
+
+def test_shift_jis_is_detected():
+    text = "東京は日本の首都であり、世界で最も人口の多い都市圏の一つです。" * 5
+    doc = decode(Document("x", data=text.encode("shift_jis")))
+    assert "東京は日本の首都" in doc.content
+
+
+def test_invalid_bytes_never_crash():
+    doc = clean(b"Good line of text here.\n\xff\xfe\xfa broken \x80 bytes\n")
+    assert "Good line" in doc.content
+
+
+def test_binary_is_refused_with_the_input_named():
+    with pytest.raises(InputError, match="^pic.png: binary data"):
+        decode(Document("pic.png", data=b"\x89PNG\x00\x00\x00IHDR"))
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+    ("<div><p>one</p><p>two</p><p>three</p><a href=x>four</a><br></div>", "html"),
+    ("# Title\n\nSome [link](http://x.org) and [another](http://y.org).\n\n## Part\n", "markdown"),
+    ("Just a line of text.\nAnother line; <b> is not a page.\n", "text"),
+])
+def test_sniff(text, kind):
+    assert sniff(text) == kind
