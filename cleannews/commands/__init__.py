@@ -1,0 +1,1 @@
+"""One module per command; cleannews.cli puts them together."""

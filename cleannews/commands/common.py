@@ -1,0 +1,37 @@
+"""What every command shares: rule options, loading, one-line failures."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cleannews.errors import CleannewsError
+
+FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md"]), default="txt",
+                      show_default=True, help="Output format.")
+
+
+def rule_options(f):
+    f = click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True, path_type=Path),
+                     help="Extra rule file or folder (repeatable).")(f)
+    f = click.option("--no-builtin-rules", is_flag=True, help="Use only the rules given with --rules.")(f)
+    f = click.option("--disable", multiple=True, metavar="NAME",
+                     help="Leave out a rule id, a category, or a rule set such as sites/themoscowtimes.com "
+                          "(repeatable; 'sites' leaves out every site rule set).")(f)
+    return f
+
+
+def load(extra_rules, no_builtin_rules, disable):
+    """The compiled rules, or a one-line error and exit 78."""
+    from cleannews.api import load_rules
+
+    try:
+        return load_rules(tuple(str(p) for p in extra_rules), not no_builtin_rules, tuple(disable))
+    except CleannewsError as exc:
+        fail(exc)
+
+
+def fail(exc: CleannewsError):
+    click.echo(f"cleannews: {exc}", err=True)
+    sys.exit(exc.exit_code)
