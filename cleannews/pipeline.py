@@ -1,7 +1,7 @@
 """One page through every stage: decode, extract (HTML), blocks, rules, headline."""
 from __future__ import annotations
 
-from cleannews import blocks, decode, headline, language, rules
+from cleannews import blocks, classify, decode, headline, language, rules
 from cleannews.document import Document
 from cleannews.extract import host_of
 from cleannews.ruleset import Rules
@@ -25,6 +25,7 @@ def clean_document(doc: Document, ruleset: Rules) -> Document:
         if lang:
             doc.metadata["language"] = lang
     rules.apply_rules(doc, ruleset.active(doc.metadata.get("language"), sites))
+    classify.classify(doc)
     headline.find_headline(doc)
     if doc.url:
         doc.metadata["url"] = doc.url

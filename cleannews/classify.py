@@ -1,0 +1,163 @@
+"""Classify the lines of a plain-text page as article or boilerplate.
+
+jusText's method with lines as blocks.  Each block still kept after the
+rules gets a class from its own shape: length (characters, CJK counted
+heavier, since one CJK character carries about a word), the density of the
+page language's stopwords, sentence punctuation at the end, and indentation
+(scrapers indent list items, and menus are lists).  A context pass then
+settles short and near-good blocks from their neighbours, and the article
+is the densest run of good blocks: what lies outside it (menus, teasers of
+other stories, footers) goes, and so do bad blocks inside it.
+
+The headline usually sits just above the article as a short line; it is
+left for `headline.find_headline`, which moves it to the title.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from cleannews.document import Document
+from cleannews.language import stopwords
+
+# block classes
+GOOD, NEAR, SHORT, BAD = "good", "neargood", "short", "bad"
+
+LENGTH_LOW = 70  # characters (CJK weighted): shorter blocks are "short"
+LENGTH_HIGH = 200  # longer blocks with enough stopwords are good on their own
+STOPWORDS_LOW = 0.25  # stopword density below this: bad
+STOPWORDS_HIGH = 0.32  # at or above: good (when long) or near-good
+CJK_WEIGHT = 3  # one CJK character counts as this many characters
+MAX_HEADLINE_GAP = 12  # kept blocks between the headline and the article, at most
+# What a block adds to the run that holds it, by (class, indented): a share of its size
+# (capped at MAX_GAIN) for good and near-good blocks, a fixed cost for short and bad ones.
+# The strict table finds a run of good paragraphs; a page without one is read
+# again with the relaxed table, where near-good blocks count too.
+STRICT = {(GOOD, False): 1.0, (GOOD, True): 0.5, (NEAR, False): 0.25, (NEAR, True): 0.125,
+          (SHORT, False): -20, (SHORT, True): -20, (BAD, False): -60, (BAD, True): -60}
+RELAXED = {**STRICT, (NEAR, False): 0.5, (NEAR, True): 0.25, (SHORT, False): 0, (BAD, False): -10}
+MIN_ARTICLE = 600  # a run of good blocks scoring less is no article: look again counting near-good ones
+MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one long notice
+
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_SENTENCE_END = frozenset(".!?…。！？")
+_CLOSERS = "\"'”’»)]）」』"
+_HEADLINE_END = frozenset(".:;,。")
+
+
+def classify(doc: Document) -> Document:
+    """Drop the boilerplate lines of a text or Markdown page that the rules left."""
+    kept = [i for i, b in enumerate(doc.blocks) if b.kept]
+    if doc.kind not in ("text", "markdown") or len(kept) < 3:
+        return doc
+    lang = doc.metadata.get("language")
+    stops = stopwords(lang)
+    cjk = lang in ("zh", "ja", "ko")
+    seen = Counter(doc.blocks[i].text for i in kept)
+    found = [_classify(doc.blocks[i].text, doc.blocks[i].raw, stops, cjk, seen) for i in kept]
+    classes = [cls for cls, _ in found]
+    sizes = [_size(doc.blocks[i].text, cjk) for i in kept]
+    indented = [doc.blocks[i].raw[:1].isspace() for i in kept]
+    score, start, end = _region(found, sizes, indented, STRICT)
+    if score < MIN_ARTICLE:
+        score, start, end = _region(found, sizes, indented, RELAXED)
+    if score <= 0:
+        return doc
+    keep = _context(classes, start, end)
+    headline = _headline(doc, kept, start)
+    for pos, i in enumerate(kept):
+        if pos == headline:
+            continue
+        if pos < start or pos > end:
+            doc.remove(i, "classifier.outside-article", "boilerplate")
+        elif not keep[pos - start]:
+            doc.remove(i, f"classifier.{found[pos][1]}", "boilerplate")
+    return doc
+
+
+def _size(text: str, cjk: bool) -> int:
+    if not cjk:
+        return len(text)
+    return len(text) + (CJK_WEIGHT - 1) * len(_CJK.findall(text))
+
+
+def _classify(text: str, raw: str, stops: frozenset, cjk: bool, seen: Counter) -> tuple[str, str]:
+    """The block's own class and, for a bad one, the reason."""
+    size = _size(text, cjk)
+    indented = raw[:1].isspace()
+    end = text.rstrip(_CLOSERS)[-1:]
+    sentence = end in _SENTENCE_END
+    if seen[text] > 1 and size < LENGTH_LOW and not sentence:
+        return BAD, "repeated"
+    if "©" in text:
+        return BAD, "copyright"
+    if size < LENGTH_LOW:
+        if indented and not sentence:
+            return BAD, "menu"
+        return SHORT, "short"
+    words = text.split()
+    if stops and not cjk:
+        density = sum(1 for w in words if w.strip(".,;:!?\"'()«»“”‘’").casefold() in stops) / len(words)
+    else:
+        density = STOPWORDS_HIGH if sentence else STOPWORDS_LOW
+    if density < STOPWORDS_LOW:
+        return BAD, "few-stopwords"
+    if indented and not sentence:
+        return BAD, "list"
+    if density >= STOPWORDS_HIGH and size >= LENGTH_HIGH:
+        return GOOD, "good"
+    return NEAR, "neargood"
+
+
+def _region(found: list[tuple[str, str]], sizes: list[int], indented: list[bool],
+            gains: dict) -> tuple[int, int, int]:
+    """The run of blocks with the most good text net of the rest (maximum subarray): (score, start, end)."""
+    best, best_span = 0, (-1, -1)
+    total, start = 0, 0
+    for pos, (cls, _) in enumerate(found):
+        gain = gains[cls, indented[pos]]
+        if cls in (GOOD, NEAR):
+            gain = int(gain * min(sizes[pos], MAX_GAIN))
+        if total <= 0:
+            if gain <= 0:
+                continue
+            total, start = 0, pos
+        total += gain
+        if total > best:
+            best, best_span = total, (start, pos)
+    return best, best_span[0], best_span[1]
+
+
+def _context(classes: list[str], start: int, end: int) -> list[bool]:
+    """Which blocks of the region stay: short and near-good blocks go when bad blocks flank them."""
+    keep = []
+    for pos in range(start, end + 1):
+        cls = classes[pos]
+        if cls in (GOOD, BAD):
+            keep.append(cls == GOOD)
+            continue
+        skip = (SHORT,) if cls == NEAR else (SHORT,)
+        before = _neighbour(classes, pos, -1, skip, start, end)
+        after = _neighbour(classes, pos, 1, skip, start, end)
+        keep.append(not (before == BAD and after == BAD))
+    return keep
+
+
+def _neighbour(classes: list[str], pos: int, step: int, skip: tuple[str, ...], start: int, end: int) -> str:
+    pos += step
+    while start <= pos <= end:
+        if classes[pos] not in skip:
+            return classes[pos]
+        pos += step
+    return BAD
+
+
+def _headline(doc: Document, kept: list[int], start: int) -> int | None:
+    """The position (among kept blocks) of the headline just above the article, if any."""
+    for pos in range(start - 1, max(-1, start - 1 - MAX_HEADLINE_GAP), -1):
+        block = doc.blocks[kept[pos]]
+        words = len(block.text.split())
+        if 3 <= words <= 30 and not block.raw[:1].isspace() and block.text[-1:] not in _HEADLINE_END:
+            return pos
+    return None
