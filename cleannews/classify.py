@@ -38,6 +38,7 @@ STRICT = {(GOOD, False): 1.0, (GOOD, True): 0.5, (NEAR, False): 0.25, (NEAR, Tru
           (SHORT, False): -20, (SHORT, True): -20, (BAD, False): -60, (BAD, True): -60}
 RELAXED = {**STRICT, (NEAR, False): 0.5, (NEAR, True): 0.25, (SHORT, False): 0, (BAD, False): -10}
 MIN_ARTICLE = 600  # a run of good blocks scoring less is no article: look again counting near-good ones
+DEEP_BODY = 2  # running text sits deeper than the margin only with this many times the long lines there
 MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one long notice
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
@@ -54,18 +55,19 @@ def classify(doc: Document) -> Document:
     lang = doc.metadata.get("language")
     stops = stopwords(lang)
     cjk = lang in ("zh", "ja", "ko")
-    seen = Counter(doc.blocks[i].text for i in kept)
-    found = [_classify(doc.blocks[i].text, doc.blocks[i].raw, stops, cjk, seen) for i in kept]
+    texts = [doc.blocks[i].text for i in kept]
+    sizes = [_size(text, cjk) for text in texts]
+    indented = _indented([doc.blocks[i].raw for i in kept], texts, sizes)
+    seen = Counter(texts)
+    found = [_classify(text, size, ind, stops, seen) for text, size, ind in zip(texts, sizes, indented)]
     classes = [cls for cls, _ in found]
-    sizes = [_size(doc.blocks[i].text, cjk) for i in kept]
-    indented = [doc.blocks[i].raw[:1].isspace() for i in kept]
     score, start, end = _region(found, sizes, indented, STRICT)
     if score < MIN_ARTICLE:
         score, start, end = _region(found, sizes, indented, RELAXED)
     if score <= 0:
         return doc
     keep = _context(classes, start, end)
-    headline = _headline(doc, kept, start)
+    headline = _headline(doc, kept, start, indented)
     for pos, i in enumerate(kept):
         if pos == headline:
             continue
@@ -82,10 +84,26 @@ def _size(text: str, cjk: bool) -> int:
     return len(text) + (CJK_WEIGHT - 1) * len(_CJK.findall(text))
 
 
-def _classify(text: str, raw: str, stops: frozenset, cjk: bool, seen: Counter) -> tuple[str, str]:
+def _indented(raws: list[str], texts: list[str], sizes: list[int]) -> list[bool]:
+    """Which blocks sit deeper than the page's running text.
+
+    Scrapers indent list items by their depth, and menus are lists; the
+    running text is at the depth holding most long sentences (often none,
+    sometimes inside a list of its own).
+    """
+    depths = [len(raw) - len(raw.lstrip()) for raw in raws]
+    mass = Counter()
+    for depth, text, size in zip(depths, texts, sizes):
+        if size >= LENGTH_HIGH and text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END:
+            mass[depth] += size
+    body, most = mass.most_common(1)[0] if mass else (0, 0)
+    if most < DEEP_BODY * mass[0]:
+        body = 0
+    return [depth > body for depth in depths]
+
+
+def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Counter) -> tuple[str, str]:
     """The block's own class and, for a bad one, the reason."""
-    size = _size(text, cjk)
-    indented = raw[:1].isspace()
     end = text.rstrip(_CLOSERS)[-1:]
     sentence = end in _SENTENCE_END
     if seen[text] > 1 and size < LENGTH_LOW and not sentence:
@@ -97,7 +115,7 @@ def _classify(text: str, raw: str, stops: frozenset, cjk: bool, seen: Counter) -
             return BAD, "menu"
         return SHORT, "short"
     words = text.split()
-    if stops and not cjk:
+    if stops:
         density = sum(1 for w in words if w.strip(".,;:!?\"'()«»“”‘’").casefold() in stops) / len(words)
     else:
         density = STOPWORDS_HIGH if sentence else STOPWORDS_LOW
@@ -153,11 +171,11 @@ def _neighbour(classes: list[str], pos: int, step: int, skip: tuple[str, ...], s
     return BAD
 
 
-def _headline(doc: Document, kept: list[int], start: int) -> int | None:
+def _headline(doc: Document, kept: list[int], start: int, indented: list[bool]) -> int | None:
     """The position (among kept blocks) of the headline just above the article, if any."""
     for pos in range(start - 1, max(-1, start - 1 - MAX_HEADLINE_GAP), -1):
         block = doc.blocks[kept[pos]]
         words = len(block.text.split())
-        if 3 <= words <= 30 and not block.raw[:1].isspace() and block.text[-1:] not in _HEADLINE_END:
+        if 3 <= words <= 30 and not indented[pos] and block.text[-1:] not in _HEADLINE_END:
             return pos
     return None
