@@ -19,10 +19,19 @@ class CleannewsError(Exception):
 class InputError(CleannewsError):
     """One input cannot be cleaned; a batch reports it and goes on."""
 
-    def __init__(self, source: str, reason: str):
-        super().__init__(f"{source}: {reason}")
+    def __init__(self, source: str, reason: str, line: int | None = None):
+        super().__init__(f"{source}:{line}: {reason}" if line else f"{source}: {reason}")
         self.source = source
         self.reason = reason
+        self.line = line
+
+    def as_dict(self) -> dict:
+        """The line of errors.jsonl that reports it."""
+        where = {"path": self.source, "line": self.line} if self.line else {"path": self.source}
+        return {**where, "error": str(self)}
+
+    def __reduce__(self):  # crosses process boundaries in batch
+        return type(self), (self.source, self.reason, self.line)
 
 
 class RuleError(CleannewsError):
@@ -34,3 +43,7 @@ class RuleError(CleannewsError):
         where = f"{path}:{line}" if line else str(path)
         who = f" rule {rule_id!r}:" if rule_id else ""
         super().__init__(f"{where}:{who} {reason}")
+        self.args_ = (path, line, rule_id, reason)
+
+    def __reduce__(self):
+        return type(self), self.args_

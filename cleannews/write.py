@@ -1,7 +1,12 @@
 """Render a cleaned document (txt, json, md) and write files atomically."""
 from __future__ import annotations
 
+import bz2
+import contextlib
+import gzip
+import io
 import json
+import lzma
 import os
 import tempfile
 from pathlib import Path
@@ -38,18 +43,69 @@ def render(doc: Document, fmt: str) -> str:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    with atomic_open(path) as fh:
+        fh.write(text)
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, compression: str | None = None, mode: int | None = None):
+    """A text file that appears at `path` only once complete (temp file, fsync, rename).
+
+    On any error, or Ctrl-C, the temp file goes and `path` is as it was.
+    `compression` (gz, bz2, xz, zst) compresses what is written; `mode` is
+    the new file's permission bits (default: what the umask leaves).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with os.fdopen(fd, "wb") as raw:
+            stream = _compressor(raw, compression)
+            with io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True) as fh:
+                yield fh
+                fh.flush()
+                if stream is not raw:
+                    stream.close()  # writes the compressed trailer; raw stays open for fsync
+                raw.flush()
+                os.fsync(raw.fileno())
+        os.chmod(tmp, _default_mode() if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+class _KeepOpen(io.RawIOBase):
+    """Lets a compressor close without closing the file under it."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        return self.raw.write(b)
+
+
+def _compressor(raw, compression: str | None):
+    if compression is None:
+        return _KeepOpen(raw)
+    if compression == "gz":
+        return gzip.GzipFile(fileobj=_KeepOpen(raw), mode="wb", mtime=0)
+    if compression == "bz2":
+        return bz2.BZ2File(_KeepOpen(raw), mode="wb")
+    if compression == "xz":
+        return lzma.LZMAFile(_KeepOpen(raw), mode="wb")
+    if compression == "zst":
+        import zstandard
+
+        return zstandard.ZstdCompressor().stream_writer(_KeepOpen(raw), closefd=False)
+    raise ValueError(f"unknown compression {compression!r}")

@@ -22,6 +22,15 @@ def rule_options(f):
     return f
 
 
+def field_options(f):
+    """Which fields of a JSONL record hold the page, its URL and its id."""
+    for name, default, what in (("id", "id", "the record id"), ("url", "url", "the page URL"),
+                                ("html", "html", "HTML to clean (preferred when present)"),
+                                ("text", "text", "text to clean; receives the clean text")):
+        f = click.option(f"--{name}-field", default=default, show_default=True, help=f"JSONL field with {what}.")(f)
+    return f
+
+
 def load(extra_rules, no_builtin_rules, disable):
     """The compiled rules, or a one-line error and exit 78."""
     from cleannews.api import load_rules

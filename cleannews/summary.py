@@ -1,0 +1,59 @@
+"""What a batch tells the person running it: a progress bar on a terminal, a summary at the end.
+
+Both go to stderr; the progress bar only when stderr is a terminal, so logs
+and pipes get the summary alone.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool | None = None):
+    """Yield a function to call once per finished page."""
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} pages/s"), TimeElapsedColumn()]
+    with Progress(*columns, console=_console(), transient=True) as progress:
+        task = progress.add_task("pages", total=None, rate="0")
+
+        def advance() -> None:
+            progress.advance(task)
+            t = progress.tasks[0]
+            if t.elapsed:
+                progress.update(task, rate=f"{t.completed / t.elapsed:.0f}")
+        yield advance
+
+
+def print_summary(summary, output, top: int = 5) -> None:
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title=f"cleannews batch → {output}", show_header=False, box=None, padding=(0, 2))
+    table.add_row("pages", f"{summary.pages:,}")
+    table.add_row("kept characters", f"{summary.kept_chars:,}")
+    table.add_row("removed characters", f"{summary.removed_chars:,}")
+    table.add_row("pages with nothing left", f"{summary.empty:,}")
+    table.add_row("errors", f"{summary.errors:,}" + (f" (see {output}/errors.jsonl)" if summary.errors else ""))
+    if summary.resumed:
+        table.add_row("already complete (--resume)", f"{summary.resumed:,}")
+    if summary.skipped:
+        table.add_row("WARC records skipped (not HTML)", f"{summary.skipped:,}")
+    for label, counter in (("top categories", summary.categories), ("top rules", summary.rules)):
+        if counter:
+            table.add_row(label, ", ".join(f"{name} {chars:,}" for name, chars in counter.most_common(top)))
+    console.print(table)
+    console.print(f"cleannews: {summary.pages} pages cleaned, {summary.errors} errors", highlight=False)
