@@ -37,9 +37,10 @@ def compression(head: bytes) -> str | None:
     return next((name for magic, name in _MAGIC if head.startswith(magic)), None)
 
 
-def open_binary(path: Path):
-    """The file's bytes, decompressed whatever its name says."""
-    raw = open(path, "rb")
+def open_binary(path_or_file):
+    """The bytes of a file (a path, or a buffered binary stream such as stdin), decompressed
+    whatever its name says."""
+    raw = open(path_or_file, "rb") if isinstance(path_or_file, (str, Path)) else path_or_file
     kind = compression(raw.peek(8)[:8]) if hasattr(raw, "peek") else None
     if kind == "gz":
         return gzip.GzipFile(fileobj=raw)
@@ -95,9 +96,9 @@ def parse_record(source: str, number: int, line: str) -> Record:
     return Record(source, number, data)
 
 
-def jsonl_records(path: Path):
+def jsonl_records(path: Path, source: str | None = None):
     """Records of a JSONL corpus; a line that is not a JSON object comes as an InputError value."""
-    source = str(path)
+    source = source or str(path)
     with open_binary(path) as fh:
         for number, line in jsonl_lines(fh, source):
             try:

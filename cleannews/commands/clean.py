@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import FORMAT, fail, load, rule_options
-from cleannews.errors import EXIT_INTERNAL, CleannewsError
+from cleannews.commands.common import fail, field_options, load, rule_options
+from cleannews.errors import EXIT_INTERNAL, CleannewsError, InputError
 
 EPILOG = """\b
 Examples:
   cleannews clean page.html
   cat page.txt | cleannews clean --format json
   cleannews clean page.html --url https://www.themoscowtimes.com/a -o article.txt
+  cat corpus.jsonl | cleannews clean --format jsonl - > clean.jsonl
 """
 
 
@@ -21,16 +22,27 @@ Examples:
 @click.argument("input", default="-", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here (atomically) instead of stdout.")
-@FORMAT
+@click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md", "jsonl"]), default="txt",
+              show_default=True, help="Output format; jsonl reads INPUT as a JSONL corpus and streams it.")
 @click.option("--url", help="Where the page came from (site rules, metadata).")
+@field_options
 @rule_options
-def clean(input, output, fmt, url, extra_rules, no_builtin_rules, disable):
-    """Clean one page (HTML, text or Markdown; '-' or nothing: standard input)."""
+def clean(input, output, fmt, url, text_field, html_field, url_field, id_field,
+          extra_rules, no_builtin_rules, disable):
+    """Clean one page (HTML, text or Markdown; '-' or nothing: standard input).
+
+    With --format jsonl, INPUT is a JSONL corpus (plain or compressed),
+    cleaned and written record by record, so it works in pipes of any size.
+    """
     from cleannews.pipeline import clean_document
     from cleannews.read import read_path
     from cleannews.write import atomic_write, render
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
+    if fmt == "jsonl":
+        from cleannews.corpus import Fields
+
+        sys.exit(_stream(input, output, Fields(text_field, html_field, url_field, id_field), ruleset))
     try:
         text = render(clean_document(read_path(input, url=url), ruleset), fmt)
         if output:
@@ -42,3 +54,31 @@ def clean(input, output, fmt, url, extra_rules, no_builtin_rules, disable):
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback
         click.echo(f"cleannews: {input}: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+def _stream(input: str, output: Path | None, fields, ruleset) -> int:
+    """Records in, records out, one at a time; a bad line is reported and skipped."""
+    import contextlib
+
+    from cleannews.corpus import clean_record, dumps
+    from cleannews.streams import jsonl_records
+    from cleannews.write import atomic_open
+
+    source = "<stdin>" if input == "-" else input
+    failed = False
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(atomic_open(output)) if output else sys.stdout
+        try:
+            for record in jsonl_records(sys.stdin.buffer if input == "-" else Path(input), source):
+                try:
+                    if isinstance(record, InputError):
+                        raise record
+                    out.write(dumps(clean_record(record, fields, ruleset)[0]))
+                    out.flush()
+                except InputError as exc:
+                    failed = True
+                    click.echo(f"cleannews: {exc}", err=True)
+        except InputError as exc:  # the stream itself broke off
+            click.echo(f"cleannews: {exc}", err=True)
+            return 1
+    return 1 if failed else 0
