@@ -19,6 +19,7 @@ from collections import Counter
 import regex
 
 from cleannews.document import Document
+from cleannews.headline import _looks_like_headline as looks_like_headline
 from cleannews.language import stopwords
 
 # block classes
@@ -39,12 +40,13 @@ STRICT = {(GOOD, False): 1.0, (GOOD, True): 0.5, (NEAR, False): 0.25, (NEAR, Tru
 RELAXED = {**STRICT, (NEAR, False): 0.5, (NEAR, True): 0.25, (SHORT, False): 0, (BAD, False): -10}
 MIN_ARTICLE = 600  # a run of good blocks scoring less is no article: look again counting near-good ones
 DEEP_BODY = 2  # running text sits deeper than the margin only with this many times the long lines there
+FIRST_SHARE = 0.7  # an earlier run this close to the best one is the article
 MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one long notice
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and comment headers
 _SENTENCE_END = frozenset(".!?…。！？")
 _CLOSERS = "\"'”’»)]）」』"
-_HEADLINE_END = frozenset(".:;,。")
 
 
 def classify(doc: Document) -> Document:
@@ -111,6 +113,8 @@ def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Coun
     if "©" in text:
         return BAD, "copyright"
     if size < LENGTH_LOW:
+        if _TIME.search(text):
+            return BAD, "timestamp"
         if indented and not sentence:
             return BAD, "menu"
         return SHORT, "short"
@@ -130,21 +134,34 @@ def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Coun
 
 def _region(found: list[tuple[str, str]], sizes: list[int], indented: list[bool],
             gains: dict) -> tuple[int, int, int]:
-    """The run of blocks with the most good text net of the rest (maximum subarray): (score, start, end)."""
-    best, best_span = 0, (-1, -1)
-    total, start = 0, 0
-    for pos, (cls, _) in enumerate(found):
-        gain = gains[cls, indented[pos]]
+    """The article's run of blocks: (score, start, end).
+
+    Blocks earn or cost what `gains` says; each run is the best stretch
+    between points where the running sum falls to nothing.  The article is
+    the first run scoring at least FIRST_SHARE of the best one: comments
+    and story lists come after it and can outweigh it.
+    """
+    runs = []
+    best, best_span, total, start = 0, (-1, -1), 0, 0
+    for pos, (cls, why) in enumerate(found):
+        gain = gains[cls, indented[pos]] if why != "timestamp" else -MAX_GAIN
         if cls in (GOOD, NEAR):
             gain = int(gain * min(sizes[pos], MAX_GAIN))
         if total <= 0:
             if gain <= 0:
                 continue
-            total, start = 0, pos
+            if best > 0:
+                runs.append((best, *best_span))
+            best, total, start = 0, 0, pos
         total += gain
         if total > best:
             best, best_span = total, (start, pos)
-    return best, best_span[0], best_span[1]
+    if best > 0:
+        runs.append((best, *best_span))
+    if not runs:
+        return 0, -1, -1
+    top = max(score for score, _, _ in runs)
+    return next(run for run in runs if run[0] >= FIRST_SHARE * top)
 
 
 def _context(classes: list[str], start: int, end: int) -> list[bool]:
@@ -172,10 +189,11 @@ def _neighbour(classes: list[str], pos: int, step: int, skip: tuple[str, ...], s
 
 
 def _headline(doc: Document, kept: list[int], start: int, indented: list[bool]) -> int | None:
-    """The position (among kept blocks) of the headline just above the article, if any."""
+    """The position (among kept blocks) of the headline just above the article, if any.
+
+    It is left in place for `headline.find_headline`, which applies the same test.
+    """
     for pos in range(start - 1, max(-1, start - 1 - MAX_HEADLINE_GAP), -1):
-        block = doc.blocks[kept[pos]]
-        words = len(block.text.split())
-        if 3 <= words <= 30 and not indented[pos] and block.text[-1:] not in _HEADLINE_END:
+        if not indented[pos] and looks_like_headline(doc.blocks[kept[pos]].text):
             return pos
     return None
