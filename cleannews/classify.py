@@ -44,6 +44,7 @@ FIRST_SHARE = 0.7  # an earlier run this close to the best one is the article
 MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one long notice
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_WORD = regex.compile(r"\w+(?:['’]\w+)*")
 _TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and comment headers
 _SENTENCE_END = frozenset(".!?…。！？")
 _CLOSERS = "\"'”’»)]）」』"
@@ -118,9 +119,9 @@ def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Coun
         if indented and not sentence:
             return BAD, "menu"
         return SHORT, "short"
-    words = text.split()
-    if stops:
-        density = sum(1 for w in words if w.strip(".,;:!?\"'()«»“”‘’").casefold() in stops) / len(words)
+    words = _WORD.findall(text.casefold()) if stops else None
+    if words:
+        density = sum(map(stops.__contains__, words)) / len(words)
     else:
         density = STOPWORDS_HIGH if sentence else STOPWORDS_LOW
     if density < STOPWORDS_LOW:
