@@ -178,7 +178,10 @@ class _Inline:
 
 
 def run_batch(sources: list[Path], output: Path, options: Options, progress=None) -> Summary:
-    """Clean everything under `sources` into `output`; `progress()` is called as each page finishes."""
+    """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar)."""
+    from cleannews.summary import Silent
+
+    progress = progress or Silent()
     summary = Summary()
     output.mkdir(parents=True, exist_ok=True)
     window: deque = deque()  # what to do with each result, in input order
@@ -205,15 +208,17 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
                 if out is not None:
                     out.write(line)
                 summary.add(stats)
-            if progress:
-                progress()
+            progress.advance()
 
         def push(then) -> None:
             window.append(then)
             while len(window) > limit:
                 window.popleft()()
 
-        for kind, path, target in plan(sources, output, options.fmt):
+        planned = plan(sources, output, options.fmt)
+        if all(kind == "page" for kind, *_ in planned):
+            progress.total(len(planned))  # a corpus's record count is unknown until read
+        for kind, path, target in planned:
             if options.resume and target.exists():
                 summary.resumed += 1
                 continue

@@ -15,27 +15,45 @@ def _console():
     return Console(stderr=True)
 
 
+class Silent:
+    def total(self, n: int | None) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
+class _Bar:
+    def __init__(self, progress):
+        self.progress = progress
+        self.task = progress.add_task("pages", total=None, rate="0")
+
+    def total(self, n: int | None) -> None:
+        self.progress.update(self.task, total=n)
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+        task = self.progress.tasks[0]
+        if task.elapsed:
+            self.progress.update(self.task, rate=f"{task.completed / task.elapsed:.0f}")
+
+
 @contextlib.contextmanager
 def progress_bar(enabled: bool | None = None):
-    """Yield a function to call once per finished page."""
+    """Yield an object told the total (when known) and each finished page."""
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
-        yield lambda: None
+        yield Silent()
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
 
     columns = [SpinnerColumn(), TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]} pages/s"), TimeElapsedColumn()]
+               TextColumn("{task.fields[rate]} pages/s"), TimeElapsedColumn(), TextColumn("ETA"),
+               TimeRemainingColumn()]
     with Progress(*columns, console=_console(), transient=True) as progress:
-        task = progress.add_task("pages", total=None, rate="0")
-
-        def advance() -> None:
-            progress.advance(task)
-            t = progress.tasks[0]
-            if t.elapsed:
-                progress.update(task, rate=f"{t.completed / t.elapsed:.0f}")
-        yield advance
+        yield _Bar(progress)
 
 
 def print_summary(summary, output, top: int = 5) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import FORMAT, field_options, load, rule_options
+from cleannews.commands.common import FORMAT, field_options, global_flag, load, rule_options
 
 EPILOG = """\b
 Examples:
@@ -45,7 +45,9 @@ def batch(sources, output, fmt, jobs, resume, text_field, html_field, url_field,
     options = Options(fmt=fmt, resume=resume, jobs=jobs or os.cpu_count() or 1,
                       fields=Fields(text_field, html_field, url_field, id_field),
                       rules=(tuple(str(p) for p in extra_rules), not no_builtin_rules, tuple(disable)))
-    with progress_bar() as advance:
-        summary = run_batch(list(sources), output, options, progress=advance)
-    print_summary(summary, output)
+    quiet = global_flag("quiet")
+    with progress_bar(enabled=False if quiet else None) as progress:
+        summary = run_batch(list(sources), output, options, progress=progress)
+    if not quiet:
+        print_summary(summary, output)
     sys.exit(1 if summary.errors else 0)

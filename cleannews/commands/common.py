@@ -31,6 +31,12 @@ def field_options(f):
     return f
 
 
+def global_flag(name: str) -> bool:
+    """-q/--quiet or -v/--verbose, given before the command."""
+    ctx = click.get_current_context(silent=True)
+    return bool(((ctx.find_root().obj if ctx else None) or {}).get(name))
+
+
 def load(extra_rules, no_builtin_rules, disable):
     """The compiled rules, or a one-line error and exit 78."""
     from cleannews.api import load_rules

@@ -1,0 +1,224 @@
+"""Corpora: JSONL (plain and compressed) and WARC through `cleannews batch` and `clean --format jsonl`."""
+import bz2
+import gzip
+import io
+import json
+import lzma
+import os
+import subprocess
+import sys
+
+import pytest
+import zstandard
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from conftest import SAMPLES
+
+BENCH = SAMPLES / "bench"
+TRUTH = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
+PAGES = sorted(p for p in BENCH.glob("*.txt"))
+
+
+def corpus_records(n: int, seed_raw: str) -> list[dict]:
+    """n records: the seed page every fourth record, else windows of 40 lines of real scraped pages."""
+    texts = [p.read_text(encoding="utf-8").split("\n") for p in PAGES]
+    records = []
+    for i in range(n):
+        if i % 4 == 0:
+            text = seed_raw
+        else:
+            lines = texts[i % len(texts)]
+            start = (i * 7) % max(1, len(lines) - 40)
+            text = "\n".join(lines[start:start + 40])
+        records.append({"id": f"r{i:05d}", "text": text, "lang_hint": "x", "n": i})
+    return records
+
+
+def write_jsonl(path, records, bad=True, opener=open):
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    if bad:
+        lines[10:10] = ["{not json", "[1, 2]", '{"id": "no-text-field"}']
+    with opener(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory):
+    """A 2,000-record gzipped corpus and its batch output at -j2."""
+    seed_raw = (SAMPLES / "themoscowtimes-spy-agencies.raw.txt").read_text(encoding="utf-8")
+    seed_clean = (SAMPLES / "themoscowtimes-spy-agencies.clean.txt").read_text(encoding="utf-8")
+    root = tmp_path_factory.mktemp("corpus")
+    records = corpus_records(2000, seed_raw)
+    write_jsonl(root / "corpus.jsonl.gz", records, opener=gzip.open)
+    out = root / "out"
+    result = subprocess.run([sys.executable, "-m", "cleannews", "batch", root / "corpus.jsonl.gz", "-o", out, "-j", "2"],
+                            capture_output=True, text=True)
+    return {"root": root, "records": records, "out": out, "result": result, "seed_clean": seed_clean}
+
+
+def test_jsonl_corpus_keeps_order_and_fields_and_reports_bad_lines(big_corpus):
+    result, out = big_corpus["result"], big_corpus["out"]
+    assert result.returncode == 1  # the three bad lines
+    assert result.stdout == ""
+    with gzip.open(out / "corpus.jsonl.gz", "rt", encoding="utf-8") as fh:
+        cleaned = [json.loads(line) for line in fh]
+    assert [r["id"] for r in cleaned] == [r["id"] for r in big_corpus["records"]]
+    for before, after in zip(big_corpus["records"], cleaned):
+        assert after["n"] == before["n"] and after["lang_hint"] == "x"
+        assert set(after["cleannews"]) >= {"removed", "stats", "kind"}
+    for after in cleaned[::4]:
+        assert after["text"] == big_corpus["seed_clean"]
+        assert after["cleannews"]["title"].startswith("Russia, Belarus Spy Agencies")
+    errors = read_jsonl(out / "errors.jsonl")
+    assert [(e["line"], e["error"].split(": ", 1)[1]) for e in errors] == [
+        (11, "not valid JSON (Expecting property name enclosed in double quotes at column 2)"),
+        (12, "a JSON list, not an object"),
+        (13, "record has no 'html' or 'text' field"),
+    ]
+    assert all(e["path"].endswith("corpus.jsonl.gz") for e in errors)
+    assert "corpus.jsonl.gz:12: a JSON list, not an object" in result.stderr
+    assert "2000 pages cleaned, 3 errors" in result.stderr
+
+
+def test_output_is_the_same_whatever_the_jobs(big_corpus, run, tmp_path):
+    src = tmp_path / "part.jsonl"
+    write_jsonl(src, big_corpus["records"][:300])
+    outputs = []
+    for jobs in ("1", "2"):
+        run("batch", src, "-o", tmp_path / jobs, "-j", jobs)
+        outputs.append((tmp_path / jobs / "part.jsonl").read_bytes())
+    assert outputs[0] == outputs[1]
+    with gzip.open(big_corpus["out"] / "corpus.jsonl.gz", "rb") as fh:
+        assert outputs[0] == b"".join(fh.readline() for _ in range(300))
+
+
+@pytest.mark.parametrize("suffix, opener, reader", [
+    (".bz2", bz2.open, bz2.open), (".xz", lzma.open, lzma.open),
+    (".zst", lambda p, m, encoding: io.TextIOWrapper(zstandard.open(p, "wb"), encoding=encoding),
+     lambda p, m: zstandard.open(p, "rb")),
+])
+def test_compressed_corpora_stream_and_stay_compressed(tmp_path, run, seed, suffix, opener, reader):
+    records = corpus_records(40, seed["raw"].read_text(encoding="utf-8"))
+    write_jsonl(tmp_path / "plain.jsonl", records, bad=False)
+    write_jsonl(tmp_path / f"c.jsonl{suffix}", records, bad=False, opener=opener)
+    assert run("batch", tmp_path / "plain.jsonl", tmp_path / f"c.jsonl{suffix}", "-o", tmp_path / "out").exit_code == 0
+    with reader(tmp_path / "out" / f"c.jsonl{suffix}", "rb") as fh:
+        assert fh.read() == (tmp_path / "out" / "plain.jsonl").read_bytes()
+
+
+def test_truncated_gzip_keeps_what_came_before(tmp_path, run, seed):
+    records = corpus_records(400, seed["raw"].read_text(encoding="utf-8"))
+    write_jsonl(tmp_path / "c.jsonl.gz", records, bad=False, opener=gzip.open)
+    data = (tmp_path / "c.jsonl.gz").read_bytes()
+    (tmp_path / "c.jsonl.gz").write_bytes(data[: len(data) // 2])
+    result = run("batch", tmp_path / "c.jsonl.gz", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "c.jsonl.gz: stream breaks off after line" in result.stderr
+    with gzip.open(tmp_path / "out" / "c.jsonl.gz", "rt", encoding="utf-8") as fh:
+        kept = [json.loads(line)["id"] for line in fh]
+    assert 10 < len(kept) < 400
+    assert kept == [r["id"] for r in records[: len(kept)]]
+
+
+def write_warc(path):
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for page in sorted(BENCH.glob("*.html.gz")):
+            key = page.name.split(".")[0]
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(TRUTH[key]["url"], "response",
+                                                          payload=io.BytesIO(gzip.decompress(page.read_bytes())),
+                                                          http_headers=headers))
+        image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://example.com/a.png", "response",
+                                                      payload=io.BytesIO(b"\x89PNG...."), http_headers=image))
+        writer.write_record(writer.create_warc_record("https://example.com/", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+
+
+def test_warc_html_responses_become_records(tmp_path, run):
+    write_warc(tmp_path / "crawl.warc.gz")
+    result = run("batch", tmp_path / "crawl.warc.gz", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in gzip.open(tmp_path / "out" / "crawl.jsonl.gz", "rt", encoding="utf-8")]
+    assert [r["url"] for r in records] == [TRUTH[p.name.split(".")[0]]["url"] for p in sorted(BENCH.glob("*.html.gz"))]
+    for record in records:
+        assert record["id"].startswith("<urn:uuid:") and record["date"].startswith("20")
+        assert record["cleannews"]["kind"] == "html" and "html" not in record
+        key = next(k for k, v in TRUTH.items() if v["url"] == record["url"])
+        first = next(p for p in TRUTH[key]["articleBody"].split("\n") if len(p.split()) > 8)
+        assert first in record["text"]
+    assert "WARC records skipped (not HTML)" in result.stderr
+
+
+def test_resume_trusts_only_complete_outputs(tmp_path, run, seed):
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(4):
+        (src / f"p{i}.txt").write_bytes(seed["raw"].read_bytes())
+    out = tmp_path / "out"
+    assert run("batch", src, "-o", out).exit_code == 0
+    (out / "p2.txt").unlink()  # as if killed before p2's output was renamed into place
+    (out / ".p2.txt.x1y2.tmp").write_text("half a file")
+    os.utime(out / "p0.txt", (1, 1))
+    result = run("batch", src, "-o", out, "--resume")
+    assert result.exit_code == 0
+    assert (out / "p2.txt").read_text(encoding="utf-8") == seed["clean"]
+    assert os.stat(out / "p0.txt").st_mtime == 1  # complete, left alone
+    assert "1 pages cleaned" in result.stderr and "already complete" in result.stderr
+
+
+def test_clean_jsonl_streams_record_by_record(seed):
+    """A record comes out before the next goes in: pipes of any size work."""
+    proc = subprocess.Popen([sys.executable, "-m", "cleannews", "clean", "--format", "jsonl", "-"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for i in range(3):
+            proc.stdin.write(json.dumps({"id": i, "text": seed["raw"].read_text(encoding="utf-8")}) + "\n")
+            proc.stdin.flush()
+            record = json.loads(proc.stdout.readline())
+            assert record["id"] == i and record["text"] == seed["clean"]
+        proc.stdin.write("[]\n")
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 1
+        assert "<stdin>:4: a JSON list, not an object" in proc.stderr.read()
+    finally:
+        proc.kill()
+
+
+def run_in_terminal(args, env=None) -> bytes:
+    """Run a command with a pseudo-terminal as stdin, stdout and stderr; everything it wrote."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                            env={**os.environ, "TERM": "xterm-256color", **(env or {})})
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=120)
+    os.close(master)
+    return out
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    args = [sys.executable, "-m", "cleannews", "batch", SAMPLES, "-o"]
+    on_terminal = run_in_terminal(args + [tmp_path / "tty"])
+    assert b"cleaning" in on_terminal and b"pages/s" in on_terminal and b"\x1b[" in on_terminal
+    piped = subprocess.run(args + [tmp_path / "pipe"], capture_output=True)
+    assert b"pages/s" not in piped.stderr and b"\x1b[" not in piped.stderr
+    assert b"pages cleaned" in piped.stderr  # the summary still comes
+    quiet = subprocess.run([sys.executable, "-m", "cleannews", "-q", "batch", SAMPLES, "-o", tmp_path / "q"],
+                           capture_output=True)
+    assert quiet.returncode == 0 and quiet.stderr == b""
