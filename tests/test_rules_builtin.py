@@ -1,0 +1,96 @@
+"""The shipped rule sets: every rule's own examples pass, and the files are well formed.
+
+Rules are data, so they are tested as data (codespell lints its dictionaries
+the same way): each rule's `drop:` and `keep:` examples run against it, and a
+lint pass checks ids, languages and phrases across the files in rules/.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import yaml
+
+from cleannews.api import load_rules
+from cleannews.document import Block, Document
+from cleannews.examples import check_rule
+from cleannews.rules import apply_rules
+from cleannews.ruleset import builtin_dir, normalize, rule_files
+
+RULES = load_rules().rules
+ROOT = builtin_dir()
+FILES = rule_files(ROOT)
+
+
+def _raw_rules():
+    """(path, file mapping, rule mapping) for every rule as written in the YAML."""
+    for path in FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("rules") or []:
+            yield path, data, item
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_examples(rule):
+    failures = check_rule(rule)
+    assert not failures, "\n".join(str(f) for f in failures)
+
+
+def test_rule_ids_unique():
+    counts = Counter(item["id"] for _, _, item in _raw_rules())
+    assert [rid for rid, n in counts.items() if n > 1] == []
+
+
+def test_generic_ids_prefixed_by_file_category():
+    """rules/generic/<category>.yaml holds rules with ids `<category>.<name>` of that category."""
+    wrong = []
+    for path, data, item in _raw_rules():
+        if path.parent.name != "generic":
+            continue
+        category = item.get("category", data.get("category"))
+        if category != path.stem or not item["id"].startswith(path.stem + "."):
+            wrong.append(f"{path.name}: {item['id']} ({category})")
+    assert wrong == []
+
+
+def test_every_rule_says_where_it_applies():
+    """A rule names its languages or sites; `languages: []` marks one language-neutral on purpose."""
+    unsaid = [f"{path.name}: {item['id']}" for path, data, item in _raw_rules()
+              if not any(key in item or key in data for key in ("languages", "sites", "site"))]
+    assert unsaid == []
+
+
+def test_languages_are_iso_codes():
+    bad = [f"{path.name}: {item['id']}: {lang!r}" for path, data, item in _raw_rules()
+           for lang in (item.get("languages", data.get("languages")) or [])
+           if not (isinstance(lang, str) and len(lang) == 2 and lang.islower())]
+    assert bad == []
+
+
+def test_phrases_not_duplicated_within_a_rule():
+    """Two phrases that normalise alike are one phrase written twice."""
+    dupes = []
+    for path, _, item in _raw_rules():
+        for spec in (item, item.get("start") or {}, item.get("end") or {}):
+            phrases = spec.get("phrases") or []
+            counts = Counter(normalize(p) for p in phrases)
+            dupes += [f"{path.name}: {item['id']}: {p!r}" for p, n in counts.items() if n > 1]
+    assert dupes == []
+
+
+def test_keep_examples_survive_every_rule_of_their_language():
+    """A keep example is article text: no other built-in rule for that language may remove it either."""
+    rules = load_rules()
+    lost = []
+    for rule in RULES:
+        if rule.kind == "selector" or rule.sites:
+            continue
+        for lang in sorted(rule.languages or {None}, key=str):
+            active = rules.active(lang, ())
+            for example in rule.keep:
+                doc = Document(source="<example>", kind="text")
+                doc.blocks = [Block(text=line.strip(), raw=line) for line in example.split("\n") if line.strip()]
+                apply_rules(doc, active)
+                lost += [f"{rule.id} [{lang}]: {b.text!r} removed by {b.removal.rule}"
+                         for b in doc.blocks if not b.kept]
+    assert lost == []
