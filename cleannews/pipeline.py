@@ -7,7 +7,9 @@ from cleannews.extract import host_of
 from cleannews.ruleset import Rules
 
 
-def clean_document(doc: Document, ruleset: Rules) -> Document:
+def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False) -> Document:
+    """Clean `doc` in place.  `rules_only` applies the rule sets and nothing else (no classifier,
+    no headline): what `check` and `fix` do to text kept in a corpus."""
     decode.decode(doc)
     if doc.kind == "html":
         from cleannews import extract
@@ -25,8 +27,9 @@ def clean_document(doc: Document, ruleset: Rules) -> Document:
         if lang:
             doc.metadata["language"] = lang
     rules.apply_rules(doc, ruleset.active(doc.metadata.get("language"), sites))
-    classify.classify(doc)
-    headline.find_headline(doc)
+    if not rules_only:
+        classify.classify(doc)
+        headline.find_headline(doc)
     if doc.url:
         doc.metadata["url"] = doc.url
     return doc

@@ -48,12 +48,13 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, compression: str | None = None, mode: int | None = None):
+def atomic_open(path: Path, compression: str | None = None, mode: int | None = None, binary: bool = False):
     """A text file that appears at `path` only once complete (temp file, fsync, rename).
 
     On any error, or Ctrl-C, the temp file goes and `path` is as it was.
     `compression` (gz, bz2, xz, zst) compresses what is written; `mode` is
-    the new file's permission bits (default: what the umask leaves).
+    the new file's permission bits (default: what the umask leaves);
+    `binary` yields a byte stream instead of text.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +62,8 @@ def atomic_open(path: Path, compression: str | None = None, mode: int | None = N
     try:
         with os.fdopen(fd, "wb") as raw:
             stream = _compressor(raw, compression)
-            with io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True) as fh:
+            with (stream if binary else io.TextIOWrapper(stream, encoding="utf-8", newline="",
+                                                         write_through=True)) as fh:
                 yield fh
                 fh.flush()
                 if stream is not raw:

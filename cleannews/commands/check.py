@@ -1,0 +1,75 @@
+"""`cleannews check` and `cleannews fix`: pre-commit hooks for text corpora kept in git."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cleannews.commands.common import field_options, global_flag, load, rule_options
+from cleannews.errors import InputError
+
+EPILOG_CHECK = """\b
+Examples:
+  cleannews check corpus/*.txt
+  cleannews check articles.jsonl --text-field body
+  git ls-files '*.md' | xargs cleannews check
+"""
+EPILOG_FIX = """\b
+Examples:
+  cleannews fix corpus/*.txt
+  cleannews fix articles.jsonl
+"""
+
+
+def _run(paths, write, fields, ruleset) -> int:
+    from cleannews.fix import check_path
+
+    found = failed = 0
+    for path in paths:
+        try:
+            findings = check_path(path, ruleset, fields, write=write)
+        except InputError as exc:
+            failed += 1
+            click.echo(f"cleannews: {exc}", err=True)
+            continue
+        found += bool(findings)
+        for finding in findings:
+            click.echo(("fixed " if write else "") + str(finding))
+    if not global_flag("quiet"):
+        verb = "fixed" if write else "with boilerplate"
+        click.echo(f"cleannews: {len(paths)} files, {found} {verb}, {failed} errors", err=True)
+    return 1 if failed or (found and not write) else 0
+
+
+@click.command(epilog=EPILOG_CHECK)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@field_options
+@rule_options
+def check(paths, text_field, html_field, url_field, id_field, extra_rules, no_builtin_rules, disable):
+    """Exit 1 when a text, Markdown or JSONL file still holds boilerplate.
+
+    Lists file, line, rule and category for every block the rule sets would
+    remove (rules only: no classifier, no headline).  Exit 0 when all are clean.
+    """
+    from cleannews.corpus import Fields
+
+    ruleset = load(extra_rules, no_builtin_rules, disable)
+    sys.exit(_run(paths, False, Fields(text_field, html_field, url_field, id_field), ruleset))
+
+
+@click.command(epilog=EPILOG_FIX)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@field_options
+@rule_options
+def fix(paths, text_field, html_field, url_field, id_field, extra_rules, no_builtin_rules, disable):
+    """Remove boilerplate from text, Markdown and JSONL files in place.
+
+    Each file is rewritten atomically, only the lines of removed blocks go,
+    and fixing a fixed file changes nothing.  A read-only file is left
+    untouched and reported.
+    """
+    from cleannews.corpus import Fields
+
+    ruleset = load(extra_rules, no_builtin_rules, disable)
+    sys.exit(_run(paths, True, Fields(text_field, html_field, url_field, id_field), ruleset))
