@@ -11,21 +11,38 @@ import click
 from cleannews import __version__
 from cleannews.commands.batch import batch
 from cleannews.commands.clean import clean
+from cleannews.commands.explain import explain
 from cleannews.commands.rules import rules
 
+EPILOG = """\b
+Examples:
+  cleannews clean page.html
+  cleannews explain page.txt
+  cleannews -q batch scraped/ -o clean/
+  cleannews rules list --category newsletter
+  python -m cleannews --help
+"""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="cleannews")
-def cli():
+@click.option("-q", "--quiet", is_flag=True, help="No notices on stderr (errors still show).")
+@click.option("-v", "--verbose", is_flag=True, help="More notices on stderr (one per file).")
+@click.pass_context
+def cli(ctx, quiet, verbose):
     """Strip boilerplate (paywall, newsletter and donation appeals, menus, captions)
     from scraped news pages, and keep the article.
 
     Exit codes: 0 ok; 1 some inputs failed or rule examples failed; 2 usage
     error; 78 rule or configuration error; 123 internal error.
     """
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
+    # what the commands read through ctx.find_root().obj (see cleannews.explain.notice)
+    ctx.obj = {"quiet": quiet, "verbose": verbose}
 
 
-for command in (clean, batch, rules):
+for command in (clean, explain, batch, rules):
     cli.add_command(command)
 
 

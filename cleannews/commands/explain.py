@@ -1,0 +1,59 @@
+"""`cleannews explain`: one page with what was removed, and why, marked."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from cleannews.commands.common import fail, load, rule_options
+from cleannews.errors import EXIT_INTERNAL, CleannewsError
+
+EPILOG = """\b
+Examples:
+  cleannews explain page.html
+  cleannews explain page.txt --url https://www.themoscowtimes.com/2021/06/03/x
+  cleannews explain page.html --diff | less
+  cleannews explain page.txt --disable sites --no-pager
+"""
+
+
+@click.command(epilog=EPILOG)
+@click.argument("input", default="-", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.option("--diff", "as_diff", is_flag=True,
+              help="A unified diff from the input blocks to the clean body instead.")
+@click.option("--url", help="Where the page came from (site rules, metadata).")
+@click.option("--pager/--no-pager", default=True, show_default=True,
+              help="Page long output on a terminal ($PAGER, or less). Never in a pipe.")
+@rule_options
+def explain(input, as_diff, url, pager, extra_rules, no_builtin_rules, disable):
+    """Show one page with every removed block struck through and labelled
+    with its category and rule id ('-' or nothing: standard input).
+
+    A header gives the title and metadata (site, language, kind, the site
+    rule sets that applied); HTML elements dropped by selector rules before
+    extraction come next, then every block of the input in order.  Colour
+    only on a terminal; NO_COLOR turns colour off.
+    """
+    from cleannews.explain import diff, explain as render, make_console, notice, show
+    from cleannews.pipeline import clean_document
+    from cleannews.read import read_path
+
+    ruleset = load(extra_rules, no_builtin_rules, disable)
+    try:
+        doc = clean_document(read_path(input, url=url), ruleset)
+        notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.kept)} kept, "
+               f"{len(doc.removed)} removals", verbose=True)
+        renderable = diff(doc) if as_diff else render(doc)
+        if as_diff and not renderable.plain:
+            notice(f"{doc.source}: nothing removed, no diff", verbose=True)
+            return  # like diff(1): nothing to show, nothing printed
+        show(make_console(), renderable, pager=pager)
+    except BrokenPipeError:  # `cleannews explain page | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except CleannewsError as exc:
+        fail(exc)
+    except Exception as exc:  # noqa: BLE001 - one line, not a traceback
+        click.echo(f"cleannews: {input}: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
