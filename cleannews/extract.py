@@ -5,6 +5,7 @@ trafilatura is imported here only, so plain-text cleaning starts fast.
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from cleannews.document import Document, Removal
@@ -13,7 +14,15 @@ from cleannews.errors import InputError
 META_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description",
                "categories", "tags", "image", "pagetype")
 PRECISE_MIN_SHARE = 0.5  # a precise extraction under this share of the broad one missed the article
+WRAPPER_SHARE = 0.5  # a selected element with more of the page's text than this is a wrapper, kept
 LONG_BLOCK_WORDS = 40  # a paragraph this long is article text even where the precise extraction left it out
+
+
+@functools.cache
+def _holds_article():
+    from lxml.etree import XPath
+
+    return XPath(".//h1 or .//main or .//*[@itemprop='articleBody']")
 
 
 def parse(doc: Document):
@@ -43,13 +52,25 @@ def host_of(url: str | None) -> str | None:
 
 
 def drop_selected(doc: Document, tree, selectors) -> list[Removal]:
-    """Remove the elements matched by selector rules; report each with its text."""
+    """Remove the elements matched by selector rules; report each with its text.
+
+    Recall guard: an element that holds the article (an <h1>, <main>, an
+    articleBody) or most of the page's text is a wrapper named loosely
+    ("page-with-footer"), and stays.
+    """
     removed = []
+    page_chars = None
     for rule in selectors:
         for element in tree.xpath(rule.xpath):
-            if element.getparent() is None:
-                continue  # never the root
+            if element.getparent() is None or element.tag in ("body", "main") or _holds_article()(element):
+                continue
             text = " ".join(element.text_content().split())
+            if len(text) > 1000:
+                if page_chars is None:
+                    body = tree.find("body")
+                    page_chars = len(" ".join((body if body is not None else tree).text_content().split()))
+                if len(text) > WRAPPER_SHARE * page_chars:
+                    continue
             if text:
                 removed.append(Removal(rule.id, rule.category, text, element.sourceline or 0, -1))
             element.drop_tree()
@@ -72,7 +93,7 @@ def main_text(doc: Document, tree) -> str:
     precise = _extract(doc, tree, favor_precision=True)
     lines = [line for line in broad.split("\n") if line.strip()]
     if len(precise) < PRECISE_MIN_SHARE * len(broad):
-        return "\n".join(lines)
+        return "\n".join(plain(line) for line in lines)
     agreed = {line.strip() for line in precise.split("\n")}
     keep = [line.strip() in agreed or len(line.split()) >= LONG_BLOCK_WORDS for line in lines]
     for i in range(1, len(lines) - 1):
@@ -81,7 +102,17 @@ def main_text(doc: Document, tree) -> str:
     for line, kept in zip(lines, keep):
         if not kept:
             doc.dropped.append(Removal("extract.precision", "boilerplate", line.strip(), 0, -1))
-    return "\n".join(line for line, kept in zip(lines, keep) if kept)
+    return "\n".join(plain(line) for line, kept in zip(lines, keep) if kept)
+
+
+def plain(line: str) -> str:
+    """A line of trafilatura's text as plain text: no list bullet, table cells apart by tabs."""
+    line = line.strip()
+    if line.startswith("- "):
+        return line[2:]
+    if len(line) > 2 and line.startswith("| ") and line.endswith(" |"):
+        return "\t".join(cell.strip() for cell in line[2:-2].split(" | "))
+    return line
 
 
 def _extract(doc: Document, tree, **options) -> str:
