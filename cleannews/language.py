@@ -3,11 +3,23 @@
 The stopword lists are jusText's (it comes with trafilatura), read as files
 so that the text path never imports the HTML stack.  The classifier uses the
 same lists for stopword density.
+
+The lists differ a lot in size (English 453 words, Finnish 6813) and the big
+ones, made from web text, hold common English words too ("the", "of",
+"video").  So a hit is weighed as evidence the way a naive Bayes model over
+"a word drawn from the list" would: a word from a list of n words counts
+log(REFERENCE / n), the weight falling as the list grows.  The best language's
+stopwords must also make a share of the sample's words, a bigger share for a
+bigger list (Finnish's list holds a third of any English text).  Close
+relatives (Russian and Ukrainian, Czech and Slovak, Croatian and Serbian)
+can score near each other: the better one is taken, whatever the margin,
+since either list serves the classifier far better than none.
 """
 from __future__ import annotations
 
 import functools
 import importlib.util
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -26,6 +38,9 @@ STOPLISTS = {
 _WORD = regex.compile(r"\w+")
 _SCRIPTS = [("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")), ("ko", regex.compile(r"\p{Hangul}")),
             ("zh", regex.compile(r"\p{Han}"))]
+REFERENCE = 100_000  # the vocabulary a word is drawn from when it is in no list: sets the weights
+MIN_SHARE = 0.1  # of the sample's words, the best language's stopwords make at least this much ...
+SHARE_LIST = 500  # ... for a list this long; a longer list must cover more: MIN_SHARE * (1 + log10(n / SHARE_LIST))
 
 
 @functools.lru_cache(maxsize=None)
@@ -41,6 +56,20 @@ def stopwords(lang: str | None) -> frozenset:
         return frozenset()
 
 
+@functools.lru_cache(maxsize=1)
+def _weights() -> dict[str, list[tuple[str, float]]]:
+    """word -> [(language, weight)] for every stoplist holding it."""
+    table: dict[str, list[tuple[str, float]]] = {}
+    for code in STOPLISTS:
+        words = stopwords(code)
+        if not words:
+            continue
+        weight = math.log(REFERENCE / len(words))
+        for w in words:
+            table.setdefault(w, []).append((code, weight))
+    return table
+
+
 def detect(text: str, max_words: int = 3000) -> str | None:
     """The ISO code of the page's language, or None when it cannot tell."""
     sample = text[:50_000]
@@ -51,9 +80,15 @@ def detect(text: str, max_words: int = 3000) -> str | None:
     total = sum(words.values())
     if total < 5:
         return None
-    best, best_hits = None, 0
-    for code in STOPLISTS:
-        hits = sum(n for w, n in words.items() if w in stopwords(code))
-        if hits > best_hits:
-            best, best_hits = code, hits
-    return best if best_hits >= max(2, total * 0.1) else None
+    table = _weights()
+    evidence: Counter = Counter()
+    hits: Counter = Counter()
+    for w, n in words.items():
+        for code, weight in table.get(w, ()):
+            evidence[code] += n * weight
+            hits[code] += n
+    if not evidence:
+        return None
+    best = max(evidence, key=evidence.__getitem__)
+    share = MIN_SHARE * (1 + max(0.0, math.log10(len(stopwords(best)) / SHARE_LIST)))
+    return best if hits[best] >= max(2, total * share) else None
