@@ -9,9 +9,15 @@ from cleannews.ruleset import Rules, load_rules as _load_rules
 
 
 @functools.lru_cache(maxsize=8)
-def load_rules(extra: tuple = (), builtin: bool = True, disable: tuple = ()) -> Rules:
-    """The compiled rule sets, cached: loading and compiling happens once per process."""
-    return _load_rules(list(extra), builtin=builtin, disable=list(disable))
+def load_rules(extra: tuple = (), builtin: bool = True, disable: tuple = (), languages: tuple = ()) -> Rules:
+    """The compiled rule sets, cached: loading and compiling happens once per process.
+
+    `extra`: more rule files or folders; `disable`: rule ids, categories or rule
+    sets to leave out; `languages`: keep only rules for these (and language-neutral ones).
+    """
+    rules = _load_rules(list(extra), builtin=builtin, disable=list(disable), languages=list(languages))
+    rules.spec = (tuple(extra), builtin, tuple(disable), tuple(languages))  # how a worker process loads the same
+    return rules
 
 
 def clean(page: str | bytes, url: str | None = None, rules: Rules | None = None,

@@ -32,7 +32,7 @@ class Options:
     fields: Fields = Fields()
     resume: bool = False
     jobs: int = 1
-    rules: tuple = ((), True, ())  # (extra rule paths, builtin, disable): what each worker loads
+    rules: tuple = ((), True, (), ())  # cleannews.api.load_rules arguments: what each worker loads
 
 
 @dataclass

@@ -4,13 +4,16 @@ Data goes to stdout, messages to stderr.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from cleannews import __version__
 from cleannews.commands.batch import batch
+from cleannews.commands.check import check, fix
 from cleannews.commands.clean import clean
+from cleannews.commands.config import config
 from cleannews.commands.explain import explain
 from cleannews.commands.rules import rules
 
@@ -42,7 +45,7 @@ def cli(ctx, quiet, verbose):
     ctx.obj = {"quiet": quiet, "verbose": verbose}
 
 
-for command in (clean, explain, batch, rules):
+for command in (clean, explain, batch, check, fix, rules, config):
     cli.add_command(command)
 
 
@@ -52,3 +55,6 @@ def main():
     except KeyboardInterrupt:
         click.echo("cleannews: interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -308,6 +308,7 @@ class Rules:
 
     def __init__(self, sets: list[RuleSet]):
         self.sets = sets
+        self.spec: tuple = ()  # set by cleannews.api.load_rules
         self.rules = [r for s in sets for r in s.rules]
         prints = {fp: s for s in sets for fp in s.fingerprints}
         self._fingerprints = prints
@@ -346,7 +347,8 @@ class Active:
         self.selectors = [r for r in rules if r.kind == "selector"]
 
 
-def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list[str] = ()) -> Rules:
+def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list[str] = (),
+               languages: list[str] = ()) -> Rules:
     """Load the built-in rule sets and any extra files or folders.
 
     `disable` names rule ids, categories or rule sets ("sites/themoscowtimes.com",
@@ -368,6 +370,8 @@ def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list
         return any(name == d or name.startswith(d.rstrip("/") + "/") for d in off)
 
     sets = [s for s in sets if not disabled(s.name) and not (s.site and s.site in off)]
+    wanted = set(languages)
     for s in sets:
-        s.rules = [r for r in s.rules if r.id not in off and r.category not in off]
+        s.rules = [r for r in s.rules if r.id not in off and r.category not in off
+                   and (not wanted or not r.languages or r.languages & wanted)]
     return Rules(sets)

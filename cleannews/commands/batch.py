@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import FORMAT, field_options, global_flag, load, rule_options
+from cleannews.commands.common import FORMAT, field_options, global_flag, load, output_format, rule_options
 
 EPILOG = """\b
 Examples:
@@ -41,10 +41,9 @@ def batch(sources, output, fmt, jobs, resume, text_field, html_field, url_field,
     from cleannews.corpus import Fields
     from cleannews.summary import progress_bar, print_summary
 
-    load(extra_rules, no_builtin_rules, disable)  # a rule error stops here, before any page
-    options = Options(fmt=fmt, resume=resume, jobs=jobs or os.cpu_count() or 1,
-                      fields=Fields(text_field, html_field, url_field, id_field),
-                      rules=(tuple(str(p) for p in extra_rules), not no_builtin_rules, tuple(disable)))
+    ruleset = load(extra_rules, no_builtin_rules, disable)  # a rule error stops here, before any page
+    options = Options(fmt=output_format(fmt), resume=resume, jobs=jobs or os.cpu_count() or 1,
+                      fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec)
     quiet = global_flag("quiet")
     with progress_bar(enabled=False if quiet else None) as progress:
         summary = run_batch(list(sources), output, options, progress=progress)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import fail, field_options, load, rule_options
+from cleannews.commands.common import fail, field_options, load, output_format, rule_options
 from cleannews.errors import EXIT_INTERNAL, CleannewsError, InputError
 
 EPILOG = """\b
@@ -22,8 +22,9 @@ Examples:
 @click.argument("input", default="-", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here (atomically) instead of stdout.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md", "jsonl"]), default="txt",
-              show_default=True, help="Output format; jsonl reads INPUT as a JSONL corpus and streams it.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md", "jsonl"]), default=None,
+              help="Output format (default: txt, or the configured format); jsonl reads INPUT as a "
+                   "JSONL corpus and streams it.")
 @click.option("--url", help="Where the page came from (site rules, metadata).")
 @field_options
 @rule_options
@@ -39,6 +40,7 @@ def clean(input, output, fmt, url, text_field, html_field, url_field, id_field,
     from cleannews.write import atomic_write, render
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
+    fmt = output_format(fmt)
     if fmt == "jsonl":
         from cleannews.corpus import Fields
 

@@ -8,8 +8,8 @@ import click
 
 from cleannews.errors import CleannewsError
 
-FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md"]), default="txt",
-                      show_default=True, help="Output format.")
+FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md"]), default=None,
+                      help="Output format (default: txt, or the configured format).")
 
 
 def rule_options(f):
@@ -37,12 +37,33 @@ def global_flag(name: str) -> bool:
     return bool(((ctx.find_root().obj if ctx else None) or {}).get(name))
 
 
-def load(extra_rules, no_builtin_rules, disable):
-    """The compiled rules, or a one-line error and exit 78."""
+def load(extra_rules, no_builtin_rules, disable, use_config: bool = True):
+    """The compiled rules, from the flags and the project configuration; or a one-line error and exit 78."""
     from cleannews.api import load_rules
 
     try:
-        return load_rules(tuple(str(p) for p in extra_rules), not no_builtin_rules, tuple(disable))
+        if use_config:
+            found = settings(rules=extra_rules, builtin_rules=False if no_builtin_rules else None, disable=disable)
+            extra_rules, disable = found["rules"].value, found["disable"].value
+            builtin, languages = found["builtin_rules"].value, found["languages"].value
+        else:
+            builtin, languages = not no_builtin_rules, ()
+        return load_rules(tuple(str(p) for p in extra_rules), builtin, tuple(disable), tuple(languages))
+    except CleannewsError as exc:
+        fail(exc)
+
+
+def settings(**flags):
+    """The configuration in force: flags given (None: not given) over the config file over defaults."""
+    from cleannews.config import resolve
+
+    return resolve(flags)
+
+
+def output_format(fmt: str | None) -> str:
+    """--format, else the configured default format."""
+    try:
+        return fmt or settings()["format"].value
     except CleannewsError as exc:
         fail(exc)
 

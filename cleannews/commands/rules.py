@@ -75,9 +75,9 @@ def rules_test(paths, no_builtin_rules):
     from cleannews.examples import check_rule
     from cleannews.explain import notice
 
-    ruleset = load(paths, no_builtin_rules or bool(paths), ())
+    ruleset = load(paths, no_builtin_rules or bool(paths), (), use_config=False)
     # who else drops a missed example: the rules tested, and the built-in ones they would run beside
-    neighbours = ruleset.rules if no_builtin_rules or not paths else ruleset.rules + load((), False, ()).rules
+    neighbours = ruleset.rules if no_builtin_rules or not paths else ruleset.rules + load((), False, (), use_config=False).rules
     failed = 0
     by_file: dict[Path, list] = {}
     for r in ruleset.rules:
@@ -126,7 +126,7 @@ def rules_validate(paths):
     """Check rule files (keys, types, patterns, ids) without running them."""
     from cleannews.explain import notice
 
-    ruleset = load(paths, True, ())  # the files given alone: not the built-in rules beside them
+    ruleset = load(paths, True, (), use_config=False)  # the files given alone: not the built-in rules beside them
     for s in ruleset.sets:
         notice(f"{_shown(s.path)}: {len(s.rules)} rules: valid", verbose=True)
     notice(f"{len(ruleset.rules)} rules in {len(ruleset.sets)} files: valid")

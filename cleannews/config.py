@@ -1,0 +1,96 @@
+"""Project configuration: `.cleannews.yaml`, or `[tool.cleannews]` in pyproject.toml.
+
+Found by walking up from the working folder (the first folder holding either
+wins; `.cleannews.yaml` before pyproject.toml).  Command-line flags win over
+the file, the file over the defaults, and `cleannews config` shows which
+value came from where.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from cleannews.errors import CleannewsError, EXIT_CONFIG
+
+# key -> (type, default, what it does)
+KEYS = {
+    "rules": (list, [], "extra rule files or folders (relative to the config file)"),
+    "disable": (list, [], "rule ids, categories or rule sets to leave out"),
+    "languages": (list, [], "only rules for these languages (plus language-neutral ones); empty: all"),
+    "builtin_rules": (bool, True, "use the built-in rule sets"),
+    "format": (str, "txt", "default output format of clean and batch (txt, json, md)"),
+}
+FORMATS = ("txt", "json", "md")
+
+
+class ConfigError(CleannewsError):
+    exit_code = EXIT_CONFIG
+
+
+@dataclass
+class Setting:
+    value: object
+    origin: str  # "default", a config file path, or "command line"
+
+
+def find(start: Path | None = None) -> tuple[Path, dict] | None:
+    """The nearest configuration above `start` (default: the working folder)."""
+    folder = (start or Path.cwd()).resolve()
+    for here in (folder, *folder.parents):
+        candidate = here / ".cleannews.yaml"
+        if candidate.is_file():
+            return candidate, _read_yaml(candidate)
+        pyproject = here / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_pyproject(pyproject)
+            if table is not None:
+                return pyproject, table
+    return None
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}".replace("\n", " ")) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: configuration must be a mapping")
+    return data
+
+
+def _read_pyproject(path: Path) -> dict | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    table = data.get("tool", {}).get("cleannews")
+    return table if isinstance(table, dict) else None
+
+
+def resolve(cli: dict, start: Path | None = None) -> dict[str, Setting]:
+    """Every key's value and where it came from; `cli` holds the flags given (None: not given)."""
+    found = find(start)
+    settings = {key: Setting(list(default) if isinstance(default, list) else default, "default")
+                for key, (_, default, _) in KEYS.items()}
+    if found:
+        path, table = found
+        for key, value in table.items():
+            if key not in KEYS:
+                raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(KEYS)})")
+            typ = KEYS[key][0]
+            if isinstance(value, str) and typ is list:
+                value = [value]
+            if not isinstance(value, typ) or (typ is list and not all(isinstance(v, str) for v in value)):
+                raise ConfigError(f"{path}: {key!r} must be {'a list of strings' if typ is list else typ.__name__}")
+            if key == "rules":
+                value = [str((path.parent / v).resolve()) for v in value]
+            if key == "format" and value not in FORMATS:
+                raise ConfigError(f"{path}: 'format' must be one of {', '.join(FORMATS)}")
+            settings[key] = Setting(value, str(path))
+    for key, value in cli.items():
+        if value is not None and value != () and value != []:
+            settings[key] = Setting(list(value) if isinstance(value, tuple) else value, "command line")
+    return settings

@@ -1,0 +1,60 @@
+"""Configuration from .cleannews.yaml or [tool.cleannews], flags winning."""
+import json
+
+import pytest
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "deep" / "er")
+    return tmp_path
+
+
+def test_pyproject_is_found_upward_and_flags_win(project, run, seed):
+    (project / "pyproject.toml").write_text('[tool.cleannews]\nformat = "json"\ndisable = ["sites"]\n', encoding="utf-8")
+    shown = json.loads(run("config", "--json").stdout)
+    assert shown["format"] == {"value": "json", "from": str(project / "pyproject.toml")}
+    assert shown["languages"]["from"] == "default"
+    as_json = json.loads(run("clean", seed["raw"]).stdout)
+    assert as_json["site_rules"] == []  # disabled by the config
+    assert run("clean", seed["raw"], "--format", "txt").stdout == seed["clean"]  # the flag wins
+    with_site = json.loads(run("clean", seed["raw"], "--disable", "nothing").stdout)
+    assert with_site["site_rules"] == ["sites/themoscowtimes.com"]
+
+
+def test_yaml_config_adds_rule_folders_relative_to_itself(project, run, tmp_path):
+    rules = project / "house-rules"
+    rules.mkdir()
+    (rules / "house.yaml").write_text("""\
+category: promo
+rules:
+  - id: house.podcast
+    description: Our podcast plug.
+    phrases: [listen to our podcast]
+    drop: [Listen to our podcast!]
+    keep: [He said he would listen to our podcast if it covered the trial in depth.]
+""", encoding="utf-8")
+    (project / ".cleannews.yaml").write_text("rules: [house-rules]\nlanguages: [en]\n", encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text("A first paragraph long enough to be an article body, with many words in it for sure.\n"
+                    "Listen to our podcast!\n", encoding="utf-8")
+    result = run("clean", page, "--format", "json")
+    removed = json.loads(result.stdout)["removed"]
+    assert [r["rule"] for r in removed] == ["house.podcast"]
+    assert "house.podcast" in run("rules", "list", "--json").stdout
+    assert "ads.label.de" not in run("rules", "list", "--json").stdout  # languages: [en]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("colour: red\n", "unknown key 'colour'"),
+    ("disable: 3\n", "'disable' must be a list of strings"),
+    ("format: docx\n", "'format' must be one of txt, json, md"),
+    ("rules: [\n", "cannot read configuration"),
+])
+def test_bad_configuration_is_a_one_line_error_with_exit_78(project, run, seed, text, message):
+    (project / ".cleannews.yaml").write_text(text, encoding="utf-8")
+    result = run("clean", seed["raw"])
+    assert result.exit_code == 78
+    assert message in result.stderr and str(project / ".cleannews.yaml") in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
