@@ -122,7 +122,7 @@ def explain(doc: Document) -> RenderableType:
     title = doc.metadata.get("title")
     parts: list[RenderableType] = [Text(title or "(no title found)", style="bold underline"), header(doc)]
     if doc.dropped:
-        parts += [Text(""), Text("Dropped from the HTML before extraction (selector rules):", style="bold")]
+        parts += [Text(""), Text("Dropped from the HTML (selector rules, and lines extraction left out):", style="bold")]
         grid = _grid()
         for removal in doc.dropped:
             grid.add_row(*_row(f"L{removal.line}" if removal.line else "", removal.text, removal))

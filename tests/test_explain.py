@@ -101,7 +101,7 @@ def test_explain_html_bench_page(page, run):
     block_rows = [line for line in out.splitlines() if re.match(r"^\s*#\d+ [- ] ", line)]
     assert len(block_rows) == len(doc.blocks) > 0
     if doc.dropped:  # what the selector rules took out of the HTML comes before the blocks, labelled
-        assert out.index("Dropped from the HTML before extraction") < out.index("Blocks (")
+        assert out.index("Dropped from the HTML (") < out.index("Blocks (")
         for removal in doc.dropped:
             assert f"{removal.text}  [{removal.category}: {removal.rule}]" in out
     else:
