@@ -1,4 +1,6 @@
 import json
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,15 @@ from cleannews.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SEED = "themoscowtimes-spy-agencies"
+
+
+def shingle_recall(truth: str, text: str, n: int = 4) -> float:
+    """The share of the true body's word 4-grams found in `text` (the benchmark's own measure)."""
+    def grams(s):
+        words = re.findall(r"\w+", s)
+        return Counter(tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1)))
+    want, got = grams(truth), grams(text)
+    return sum(min(c, got[g]) for g, c in want.items()) / max(1, sum(want.values()))
 
 
 @pytest.fixture
