@@ -38,6 +38,9 @@ MAX_HEADLINE_GAP = 12  # kept blocks between the headline and the article, at mo
 STRICT = {(GOOD, False): 1.0, (GOOD, True): 0.5, (NEAR, False): 0.25, (NEAR, True): 0.125,
           (SHORT, False): -20, (SHORT, True): -20, (BAD, False): -60, (BAD, True): -60}
 RELAXED = {**STRICT, (NEAR, False): 0.5, (NEAR, True): 0.25, (SHORT, False): 0, (BAD, False): -10}
+ALONE = {SHORT: -5, BAD: -20}  # what a short or bad block costs when it stands as a paragraph of its own
+MIN_GAPS = 0.1  # blank lines between blocks, at least this share of them, for paragraphs to tell
+MAX_ROUNDS = 3  # the classifier judges what it left again, at most this many times
 MIN_ARTICLE = 600  # a run of good blocks scoring less is no article: look again counting near-good ones
 DEEP_BODY = 2  # running text sits deeper than the margin only with this many times the long lines there
 FIRST_SHARE = 0.7  # an earlier run this close to the best one is the article
@@ -61,24 +64,51 @@ def classify(doc: Document) -> Document:
     texts = [doc.blocks[i].text for i in kept]
     sizes = [_size(text, cjk) for text in texts]
     indented = _indented([doc.blocks[i].raw for i in kept], texts, sizes)
+    alone = _alone(doc, kept, indented)
+    drops, headline = _decide(texts, sizes, indented, alone, stops)
+    if drops is None:
+        return doc
+    # The clean text, cleaned again, must come out the same: it reaches the classifier
+    # with no indentation and a blank line between blocks, so what is left is judged
+    # again that way until nothing more goes.
+    for _ in range(MAX_ROUNDS):
+        left = [pos for pos in range(len(kept)) if pos not in drops and pos != headline]
+        if len(left) < 3:
+            break
+        again, _ = _decide([texts[p] for p in left], [sizes[p] for p in left], [False] * len(left),
+                           [True] * len(left), stops)
+        if not again:
+            break
+        drops.update((left[q], why) for q, why in again.items())
+    for pos, why in drops.items():
+        doc.remove(kept[pos], why, "boilerplate")
+    return doc
+
+
+def _decide(texts: list[str], sizes: list[int], indented: list[bool], alone: list[bool],
+            stops: frozenset) -> tuple[dict[int, str] | None, int | None]:
+    """The blocks that go, {position: rule}, and the headline's position; None when no article shows."""
     seen = Counter(texts)
     found = [_classify(text, size, ind, stops, seen) for text, size, ind in zip(texts, sizes, indented)]
     classes = [cls for cls, _ in found]
-    score, start, end = _region(found, sizes, indented, STRICT)
+    gains = _gains(found, sizes, indented, alone, STRICT)
+    score, start, end = _region(gains)
     if score < MIN_ARTICLE:
-        score, start, end = _region(found, sizes, indented, RELAXED)
+        gains = _gains(found, sizes, indented, alone, RELAXED)
+        score, start, end = _region(gains)
     if score <= 0:
-        return doc
+        return None, None
     keep = _context(classes, start, end)
-    headline = _headline(doc, kept, start, indented)
-    for pos, i in enumerate(kept):
+    headline = _headline(texts, start, indented)
+    drops = {}
+    for pos in range(len(texts)):
         if pos == headline:
             continue
         if pos < start or pos > end:
-            doc.remove(i, "classifier.outside-article", "boilerplate")
+            drops[pos] = "classifier.outside-article"
         elif not keep[pos - start]:
-            doc.remove(i, f"classifier.{found[pos][1]}", "boilerplate")
-    return doc
+            drops[pos] = f"classifier.{found[pos][1]}"
+    return drops, headline
 
 
 def _size(text: str, cjk: bool) -> int:
@@ -103,6 +133,23 @@ def _indented(raws: list[str], texts: list[str], sizes: list[int]) -> list[bool]
     if most < DEEP_BODY * mass[0]:
         body = 0
     return [depth > body for depth in depths]
+
+
+def _alone(doc: Document, kept: list[int], indented: list[bool]) -> list[bool]:
+    """Which blocks stand at the margin as paragraphs of their own, a blank line above and below.
+
+    Scrapers put a blank line between paragraphs and none between the items of
+    a list or the links of a menu; on a page without blank lines it tells nothing.
+    """
+    lines = [b.line for b in doc.blocks]
+    if not lines or not lines[-1]:
+        return [False] * len(kept)
+    gaps = sum(b > a + 1 for a, b in zip(lines, lines[1:]))
+    if gaps < MIN_GAPS * len(lines):
+        return [False] * len(kept)
+    last = len(lines) - 1
+    return [not ind and (i == 0 or lines[i - 1] < lines[i] - 1) and (i == last or lines[i + 1] > lines[i] + 1)
+            for i, ind in zip(kept, indented)]
 
 
 def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Counter) -> tuple[str, str]:
@@ -133,8 +180,24 @@ def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Coun
     return NEAR, "neargood"
 
 
-def _region(found: list[tuple[str, str]], sizes: list[int], indented: list[bool],
-            gains: dict) -> tuple[int, int, int]:
+def _gains(found: list[tuple[str, str]], sizes: list[int], indented: list[bool], alone: list[bool],
+           table: dict) -> list[int]:
+    """What each block adds to the run that holds it."""
+    gains = []
+    for pos, (cls, why) in enumerate(found):
+        if why == "timestamp":
+            gains.append(-MAX_GAIN)
+            continue
+        gain = table[cls, indented[pos]]
+        if cls in (GOOD, NEAR):
+            gain = int(gain * min(sizes[pos], MAX_GAIN))
+        elif alone[pos]:
+            gain = max(gain, ALONE[cls])
+        gains.append(gain)
+    return gains
+
+
+def _region(gains: list[int]) -> tuple[int, int, int]:
     """The article's run of blocks: (score, start, end).
 
     Blocks earn or cost what `gains` says; each run is the best stretch
@@ -144,10 +207,7 @@ def _region(found: list[tuple[str, str]], sizes: list[int], indented: list[bool]
     """
     runs = []
     best, best_span, total, start = 0, (-1, -1), 0, 0
-    for pos, (cls, why) in enumerate(found):
-        gain = gains[cls, indented[pos]] if why != "timestamp" else -MAX_GAIN
-        if cls in (GOOD, NEAR):
-            gain = int(gain * min(sizes[pos], MAX_GAIN))
+    for pos, gain in enumerate(gains):
         if total <= 0:
             if gain <= 0:
                 continue
@@ -189,12 +249,12 @@ def _neighbour(classes: list[str], pos: int, step: int, skip: tuple[str, ...], s
     return BAD
 
 
-def _headline(doc: Document, kept: list[int], start: int, indented: list[bool]) -> int | None:
+def _headline(texts: list[str], start: int, indented: list[bool]) -> int | None:
     """The position (among kept blocks) of the headline just above the article, if any.
 
     It is left in place for `headline.find_headline`, which applies the same test.
     """
     for pos in range(start - 1, max(-1, start - 1 - MAX_HEADLINE_GAP), -1):
-        if not indented[pos] and looks_like_headline(doc.blocks[kept[pos]].text):
+        if not indented[pos] and looks_like_headline(texts[pos]):
             return pos
     return None

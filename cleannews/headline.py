@@ -13,7 +13,12 @@ from cleannews.ruleset import normalize
 
 BODY_WORDS = 20  # the first kept block this long starts the article body
 _NOT_A_HEADLINE = regex.compile(r"[.:;,\u3002]$|^(?:by|von|par|por|di|door|автор)\s", regex.I)
-_DATE_LIKE = regex.compile(r"^[\d\s/.:,-]+$|\b(?:19|20)\d\d\b.*\d:\d\d")
+_DATE_LIKE = regex.compile(
+    r"^[\d\s/.:,-]+$"  # digits and separators only
+    r"|\b(?:19|20)\d\d\b.*\d:\d\d"  # a year, then a clock time
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\.?,?\s+(?:\p{L}+\.?,?\s+)?(?:19|20)\d\d\b"  # Nov. 19, 2019 / 19. November 2019
+    r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"  # 19.11.2019, 2019-11-19, 11/19/19
+    r"|\b\d+\s*(?:/|\p{Ll}{1,3})\s*\d+\s*$")  # a counter: Image 1 of 23, Bild 3/10
 
 
 def find_headline(doc: Document) -> Document:
@@ -35,8 +40,14 @@ def find_headline(doc: Document) -> Document:
         level_one = [i for i in headings if doc.blocks[i].raw.lstrip().startswith("# ")]
         candidates = level_one or headings
         chosen = candidates[-1] if candidates else None
+    elif any(not doc.blocks[i].kept for i in range(body)):
+        # Text: a headline stands among page furniture that went, above the body; a page
+        # whose top lost nothing (a page cleaned already) has had its headline taken.
+        texts = [doc.blocks[i].text for i in before]
+        chosen = next((i for n, i in reversed(list(enumerate(before)))
+                       if _looks_like_headline(texts[n]) and not _decorates(texts[n], texts[:n])), None)
     else:
-        chosen = next((i for i in reversed(before) if _looks_like_headline(doc.blocks[i].text)), None)
+        chosen = None
     if chosen is not None:
         doc.metadata["title"] = doc.blocks[chosen].text
         doc.remove(chosen, "headline", "title")
@@ -45,5 +56,11 @@ def find_headline(doc: Document) -> Document:
 
 def _looks_like_headline(text: str) -> bool:
     words = len(text.split())
-    return (3 <= words <= 30 and len(text) <= 250 and not _NOT_A_HEADLINE.search(text)
+    return (3 <= words <= 30 and len(text) <= 250 and "\t" not in text and not _NOT_A_HEADLINE.search(text)
             and not _DATE_LIKE.search(text) and not text[:1].islower())
+
+
+def _decorates(text: str, earlier: list[str]) -> bool:
+    """The line repeats an earlier headline-like line with words around it
+    ("Share options for: <headline>", "Home > News > <headline>")."""
+    return any(len(e) < len(text) and e in text and _looks_like_headline(e) for e in earlier)

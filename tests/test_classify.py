@@ -101,3 +101,10 @@ def test_cjk_lines_count_characters():
                    blocks=[Block(text=line.strip(), raw=line) for line in lines])
     classify(doc)
     assert [b.text for b in doc.blocks if b.kept] == lines[3:6]
+
+
+@pytest.mark.parametrize("path", sorted(BENCH.glob("*.txt")), ids=lambda p: p.name[:8])
+def test_cleaning_is_idempotent(path):
+    """The clean text, cleaned again, comes out the same (all rules and the classifier)."""
+    once = clean(path.read_bytes()).text
+    assert clean(once).text == once
