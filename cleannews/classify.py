@@ -14,6 +14,7 @@ left for `headline.find_headline`, which moves it to the title.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 import regex
@@ -152,6 +153,13 @@ def _alone(doc: Document, kept: list[int], indented: list[bool]) -> list[bool]:
             for i, ind in zip(kept, indented)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _density(text: str, stops: frozenset) -> float | None:
+    """The share of stopwords among the block's words (cached: the classifier judges a block again)."""
+    words = _WORD.findall(text.casefold())
+    return sum(map(stops.__contains__, words)) / len(words) if words else None
+
+
 def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Counter) -> tuple[str, str]:
     """The block's own class and, for a bad one, the reason."""
     end = text.rstrip(_CLOSERS)[-1:]
@@ -166,10 +174,8 @@ def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Coun
         if indented and not sentence:
             return BAD, "menu"
         return SHORT, "short"
-    words = _WORD.findall(text.casefold()) if stops else None
-    if words:
-        density = sum(map(stops.__contains__, words)) / len(words)
-    else:
+    density = _density(text, stops) if stops else None
+    if density is None:
         density = STOPWORDS_HIGH if sentence else STOPWORDS_LOW
     if density < STOPWORDS_LOW:
         return BAD, "few-stopwords"
