@@ -1,0 +1,213 @@
+"""cleannews as datatrove pipeline steps: the same cleaning, on one machine, Slurm or Ray.
+
+`pip install "cleannews[datatrove]"`, then put a step between a reader and a writer:
+
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+    from cleannews.integrations.datatrove import CleannewsExtractor
+
+    LocalPipelineExecutor(pipeline=[JsonlReader("raw/"), CleannewsExtractor(), JsonlWriter("clean/")],
+                          tasks=8, logging_dir="logs/").run()
+
+- `CleannewsExtractor`: the document's text is a page as scraped (HTML, as
+  datatrove's WarcReader gives it; text or Markdown work too).
+- `CleannewsFormatter`: the document's text is already text or Markdown (the
+  output of an earlier extractor, a text corpus).
+
+Both run exactly what `cleannews batch` runs on a JSONL record
+(`cleannews.corpus.clean_record`: the kind of page is sniffed from its
+content, as everywhere in cleannews), so a document comes out with the same
+clean text, byte for byte, and the same report under `metadata["cleannews"]`
+(title, author, date, language, site rules, stats, and `removed`: rule,
+category and text of every removed block).  They differ in their datatrove
+role and in what they flag: the extractor counts inputs that were not HTML
+(`not_html`), the formatter inputs that were (`html_input`), so a miswired
+pipeline shows in the stats.
+
+Rule options are those of the command line (`rules`, `builtin_rules`,
+`disable`, `languages`; see `cleannews.api.load_rules`).  A step holds only
+these arguments: datatrove pickles steps to send them to its tasks, and the
+compiled rules are loaded in the worker, once per process (`load_rules` is
+cached).
+
+Stats, in datatrove's way: `total`, `cleaned`, `forwarded`, `dropped`,
+`empty` (documents with no text left), `removed_blocks` and
+`removed_<category>` (blocks removed, per category), and per failure kind:
+`input_error` (cleannews refused the page, e.g. binary data), `clean_error`
+(a bug: please report the document), `timeout`, `broken_process`.  A bad
+document is counted, logged once, and dropped, as `cleannews batch` leaves it
+out of its output; the task goes on.
+
+Learning rules at scale (`cleannews learn` across tasks: counts per task,
+then a merge) belongs here too, as a pair of steps over
+`cleannews.learn.Counts` (add_page / merge / to_rules), once that module
+exists.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+try:
+    from datatrove.data import DocumentsPipeline
+    from datatrove.pipeline.base import PipelineStep
+    from datatrove.pipeline.extractors.base import ExtractorSandbox
+    from datatrove.utils.logging import logger
+    from datatrove.utils.typeshelper import StatHints
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
+    raise ImportError('cleannews.integrations.datatrove needs datatrove: pip install "cleannews[datatrove]"') from exc
+
+from cleannews.corpus import Fields, clean_record
+from cleannews.errors import InputError
+from cleannews.streams import Record
+
+__all__ = ["CleannewsExtractor", "CleannewsFormatter"]
+
+
+class _CleannewsStep(PipelineStep):
+    """What both steps share: rule options, lazy rules, the per-document loop and its stats."""
+
+    def __init__(self, rules=(), builtin_rules: bool = True, disable=(), languages=(),
+                 url_key: str = "url", drop_empty: bool = False, timeout: float | None = None):
+        """
+        Args:
+            rules: extra rule files or folders (`--rules`); made absolute here, so a task
+                started elsewhere (a Slurm node, a Ray worker) finds them on a shared file system.
+            builtin_rules: False leaves out the shipped rules (`--no-builtin-rules`).
+            disable: rule ids, categories or rule sets to leave out (`--disable`).
+            languages: keep only the rules for these languages (and language-neutral ones).
+            url_key: the metadata key with the page URL (site rules and metadata use it).
+            drop_empty: drop documents left with no text (counted as `empty` either way);
+                `cleannews batch` keeps them, so the default does too.
+            timeout: seconds per document; when given, pages are cleaned in a sandbox
+                process (datatrove's ExtractorSandbox) and one that runs longer is counted
+                as `timeout` and dropped.  None (the default): in the task's own process.
+        """
+        super().__init__()
+        if isinstance(rules, (str, Path)):
+            rules = (rules,)
+        self.rule_args = (tuple(str(Path(p).resolve()) for p in rules), bool(builtin_rules),
+                          tuple(disable), tuple(languages))
+        self.url_key = url_key
+        self.drop_empty = drop_empty
+        self.timeout = timeout
+        self._warned: set = set()
+
+    @property
+    def ruleset(self):
+        """The compiled rules, loaded on first use in this process (and cached for the process)."""
+        from cleannews.api import load_rules
+
+        return load_rules(*self.rule_args)
+
+    def check_rules(self):
+        """Load the rules now: a wrong rule file raises RuleError here, before any task starts."""
+        self.ruleset
+        return self
+
+    def clean_page(self, page: str, url: str | None, source: str):
+        """(clean text, report) for one page, or (None, (stat, message)) when it fails.
+
+        Failures are returned, not raised, so they come back the same way from the sandbox
+        process (where an exception would kill it).
+        """
+        try:
+            out, _doc = clean_record(Record(source, 0, {"text": page, "url": url}), Fields(), self.ruleset)
+        except InputError as exc:
+            return None, ("input_error", f"cleannews: {source}: {exc.reason}, dropped")
+        except Exception as exc:  # noqa: BLE001 - one bad document never stops the task
+            return None, ("clean_error", f"cleannews: {source}: internal error: {type(exc).__name__}: {exc} "
+                                         "(a bug: please report the document), dropped")
+        return out["text"], out["cleannews"]
+
+    def note_kind(self, kind: str) -> None:
+        """Subclasses count the inputs that are not what they expect."""
+
+    def _warn_once(self, what: str, message: str) -> None:
+        if what not in self._warned:
+            self._warned.add(what)
+            logger.warning(f"{message} (counted as {what!r}; this message appears once per task)")
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        if data is None:
+            return
+        self.ruleset  # loaded before the sandbox forks, so it starts with them compiled
+        if self.timeout is None:
+            yield from self._run(data, self.clean_page)
+        else:
+            with ExtractorSandbox(timeout=self.timeout, warmup_text=("", None, "<warmup>")) as sandbox:
+                yield from self._run(data, lambda *args: sandbox.process_document(args, self.clean_page))
+
+    def _run(self, data: DocumentsPipeline, clean) -> DocumentsPipeline:
+        for doc in data:
+            self.stat_update(StatHints.total)
+            url = doc.metadata.get(self.url_key)
+            with self.track_time():
+                try:
+                    result = clean(doc.text, url if isinstance(url, str) else None, str(doc.id))
+                except TimeoutError:
+                    self.stat_update("timeout", StatHints.dropped)
+                    self._warn_once("timeout", f"cleannews: {doc.id}: took longer than {self.timeout} s, dropped")
+                    continue
+                except EOFError:
+                    self.stat_update("broken_process", StatHints.dropped)
+                    self._warn_once("broken_process", f"cleannews: {doc.id}: the sandbox process died, dropped")
+                    continue
+            text, report = result
+            if text is None:
+                what, message = report
+                self.stat_update(what, StatHints.dropped)
+                self._warn_once(what, message)
+                continue
+            doc.text = text
+            doc.metadata["cleannews"] = report
+            self.stat_update("cleaned")
+            self.note_kind(report["kind"])
+            removed = report["removed"]
+            if removed:
+                self.stat_update("removed_blocks", value=len(removed))
+                categories: dict = {}
+                for r in removed:
+                    categories[r["category"]] = categories.get(r["category"], 0) + 1
+                for category, n in sorted(categories.items()):
+                    self.stat_update(f"removed_{category}", value=n)
+            if not text:
+                self.stat_update("empty")
+                if self.drop_empty:
+                    self.stat_update(StatHints.dropped)
+                    continue
+            self.stat_update(StatHints.forwarded)
+            self.update_doc_stats(doc)
+            yield doc
+
+
+class CleannewsExtractor(_CleannewsStep):
+    """Scraped pages (HTML, as datatrove's WarcReader gives them) to clean text and a removal report.
+
+    What `cleannews clean` and `cleannews batch` do to a page: trafilatura for
+    the main content and metadata, then the rule sets.  Takes the rule options
+    of the command line; see the module's docstring for stats and errors.
+    """
+
+    name = "🧹 cleannews"
+    type = "🛢 - EXTRAC"
+
+    def note_kind(self, kind: str) -> None:
+        if kind != "html":
+            self.stat_update("not_html")
+
+
+class CleannewsFormatter(_CleannewsStep):
+    """Text or Markdown already extracted (a text corpus, an earlier extractor's output) to clean text.
+
+    The rule sets (and the classifier and headline stages) on the text, as
+    `cleannews batch` does to a text record.  Takes the rule options of the
+    command line; see the module's docstring for stats and errors.
+    """
+
+    name = "🧹 cleannews"
+    type = "✂️ - FORMAT"
+
+    def note_kind(self, kind: str) -> None:
+        if kind == "html":
+            self.stat_update("html_input")

@@ -1,0 +1,180 @@
+"""cleannews.integrations.datatrove: the steps in a real datatrove pipeline give what `cleannews batch` gives."""
+import gzip
+import json
+import pickle
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from conftest import SAMPLES, SEED
+
+pytest.importorskip("datatrove", reason='the datatrove extra: pip install ".[test]"')
+
+from datatrove.data import Document  # noqa: E402
+from datatrove.executor import LocalPipelineExecutor  # noqa: E402
+from datatrove.pipeline.readers import JsonlReader  # noqa: E402
+from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
+
+from cleannews.integrations.datatrove import CleannewsExtractor, CleannewsFormatter  # noqa: E402
+
+BENCH = SAMPLES / "bench"
+SHARDS = 4
+EMPTY = "Sign up for our free weekly newsletter"  # every block goes: the record is left empty
+
+
+def bench_records() -> list[dict]:
+    """A few hundred records: benchmark pages (HTML and scraped text, whole and in windows of
+    lines), the seed page, one page that cleaning leaves empty and one that is not a page."""
+    seed = (SAMPLES / f"{SEED}.raw.txt").read_text(encoding="utf-8")
+    html = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in sorted(BENCH.glob("*.html.gz"))]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(BENCH.glob("*.txt"))]
+    pages = [("html", page) for page in html * 2] + [("txt", page) for page in texts] + [("seed", seed)] * 10
+    for i in range(220):
+        lines = texts[i % len(texts)].split("\n")
+        start = (i * 7) % max(1, len(lines) - 40)
+        pages.append(("window", "\n".join(lines[start:start + 40])))
+    records = [{"id": f"{what}-{i:04d}", "text": page, "n": i} for i, (what, page) in enumerate(pages)]
+    for r in records[::5]:
+        r["url"] = "https://www.themoscowtimes.com/2021/06/03/x"  # site rules and URL metadata take part
+    records += [{"id": "empty", "text": EMPTY}, {"id": "binary", "text": "\x00\x00 not a page"}]
+    return records
+
+
+def write_shards(folder, records) -> None:
+    folder.mkdir()
+    for k in range(SHARDS):
+        with open(folder / f"part-{k}.jsonl", "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records[k::SHARDS])
+
+
+def read_records(folder, pattern: str = "*.jsonl") -> dict:
+    out = {}
+    for path in sorted(folder.glob(pattern)):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            out[record["id"]] = record
+    return out
+
+
+def stat_total(value) -> int:
+    return value if isinstance(value, int) else value["total"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Sharded JSONL, its `cleannews batch` output, and the datatrove output (2 tasks, 2 workers)."""
+    root = tmp_path_factory.mktemp("datatrove")
+    records = bench_records()
+    write_shards(root / "shards", records)
+    batch = subprocess.run([sys.executable, "-m", "cleannews", "-q", "batch", root / "shards", "-o", root / "batch",
+                            "-j", "2"], capture_output=True, text=True, cwd=root)
+    assert batch.returncode == 1, batch.stderr  # the binary record, reported and left out
+    LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(root / "shards")), CleannewsExtractor(),
+                  JsonlWriter(str(root / "dt"), compression=None)],
+        tasks=2, workers=2, logging_dir=str(root / "logs"),
+    ).run()
+    stats = json.loads((root / "logs" / "stats.json").read_text(encoding="utf-8"))
+    step = next(s for s in stats if "cleannews" in s["name"])
+    return {"records": records, "batch": read_records(root / "batch", "part-*.jsonl"), "dt": read_records(root / "dt"),
+            "stats": {k: stat_total(v) for k, v in step["stats"].items()}, "root": root}
+
+
+def test_two_tasks_give_what_batch_gives_byte_for_byte(corpus):
+    batch, dt = corpus["batch"], corpus["dt"]
+    assert len(dt) >= 250 and len(list((corpus["root"] / "dt").glob("*.jsonl"))) == 2  # one output per task
+    assert set(dt) == set(batch) == {r["id"] for r in corpus["records"]} - {"binary"}
+    for key, want in batch.items():
+        got = dt[key]
+        assert got.get("text", "") == want["text"], key  # datatrove's writers leave out an empty text
+        assert got["metadata"]["cleannews"] == want["cleannews"], key
+        assert got["metadata"].get("n") == want.get("n")  # the record's other fields travel on
+    assert any(r["cleannews"]["kind"] == "html" for r in batch.values())
+    assert any(r["cleannews"]["removed"] for r in batch.values())
+    assert "text" not in dt["empty"] and dt["empty"]["metadata"]["cleannews"]["empty"]
+
+
+def test_stats_count_documents_blocks_per_category_empties_and_errors(corpus):
+    stats, batch = corpus["stats"], corpus["batch"]
+    categories = Counter(r["category"] for record in batch.values() for r in record["cleannews"]["removed"])
+    assert stats["total"] == len(corpus["records"])
+    assert stats["cleaned"] == stats["forwarded"] == len(batch)
+    assert stats["input_error"] == stats["dropped"] == 1
+    assert stats["empty"] == sum(1 for r in batch.values() if not r["text"]) >= 1
+    assert stats["removed_blocks"] == sum(categories.values())
+    assert {k: v for k, v in stats.items() if k.startswith("removed_") and k != "removed_blocks"} == \
+        {f"removed_{c}": n for c, n in categories.items()}
+    assert stats["not_html"] == sum(1 for r in batch.values() if r["cleannews"]["kind"] != "html")
+
+
+def run_step(step, records):
+    docs = [Document(text=r["text"], id=r["id"], metadata={k: v for k, v in r.items() if k not in ("text", "id")})
+            for r in records]
+    return {d.id: d for d in step.run(iter(docs))}
+
+
+def test_rule_options_are_those_of_the_command_line(tmp_path):
+    from cleannews import clean, load_rules
+    from cleannews.write import metadata
+
+    raw = (SAMPLES / f"{SEED}.raw.txt").read_text(encoding="utf-8")
+    rules = tmp_path / "mine.yaml"
+    rules.write_text("category: promo\nrules:\n  - id: mine.naryshkin\n    pattern: \\bNaryshkin met\n    max_words: 400\n"
+                     "    description: Any block where Naryshkin meets someone (a test rule).\n"
+                     "    drop: [Naryshkin met Tertel]\n    keep: [Nothing here]\n", encoding="utf-8")
+    step = CleannewsFormatter(rules=[rules], disable=("sites",), languages=("en",))
+    doc = run_step(step, [{"id": "seed", "text": raw}])["seed"]
+    want = clean(raw, rules=load_rules((str(rules),), True, ("sites",), ("en",)))
+    assert doc.text == want.text
+    report = {k: v for k, v in metadata(want).items() if k != "source"}
+    assert doc.metadata["cleannews"] == report
+    assert any(r["rule"] == "mine.naryshkin" for r in report["removed"])
+    assert not report["site_rules"]
+
+
+def test_steps_pickle_without_compiled_rules():
+    step = CleannewsExtractor(disable=("sites",)).check_rules()
+    assert len(pickle.dumps(step)) < 5_000  # arguments only: each worker loads (and caches) the rules itself
+    assert pickle.loads(pickle.dumps(step)).rule_args == step.rule_args
+
+
+def test_timeout_sandbox_gives_the_same_and_counts_bad_documents():
+    records = [r for r in bench_records() if r["id"].startswith(("html-", "seed-"))][:6]
+    records.append({"id": "binary", "text": "\x00\x00 not a page"})
+    inline = run_step(CleannewsExtractor(), records)
+    step = CleannewsExtractor(timeout=60)
+    sandboxed = run_step(step, records)
+    assert set(sandboxed) == set(inline) == {r["id"] for r in records} - {"binary"}
+    for key, doc in inline.items():
+        assert sandboxed[key].text == doc.text
+        assert sandboxed[key].metadata["cleannews"] == doc.metadata["cleannews"]
+    assert step.stats["input_error"].total == 1
+
+
+def test_formatter_flags_html_input():
+    page = gzip.decompress(next(BENCH.glob("*.html.gz")).read_bytes()).decode("utf-8", "replace")
+    step = CleannewsFormatter()
+    run_step(step, [{"id": "h", "text": page}])
+    assert step.stats["html_input"].total == 1
+
+
+def test_cleannews_never_imports_datatrove(seed):
+    code = ("import sys, runpy\n"
+            "import cleannews, cleannews.integrations\n"
+            "assert 'datatrove' not in sys.modules, 'import cleannews'\n"
+            f"sys.argv = ['cleannews', 'clean', {str(seed['raw'])!r}]\n"
+            "try:\n    runpy.run_module('cleannews', run_name='__main__')\n"
+            "finally:\n    assert 'datatrove' not in sys.modules, 'cleannews clean'\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == seed["clean"]
+
+
+def test_without_datatrove_the_integration_says_what_to_install():
+    code = ("import sys\nsys.modules['datatrove'] = None\n"
+            "import cleannews.integrations.datatrove\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert 'pip install "cleannews[datatrove]"' in result.stderr
