@@ -10,6 +10,7 @@ finds; one bad input goes to DST/errors.jsonl and the batch goes on.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,6 +20,7 @@ from pathlib import Path
 from cleannews.corpus import Fields, clean_record, dumps
 from cleannews.document import Document
 from cleannews.errors import InputError
+from cleannews.limits import Limits
 from cleannews.read import read_path, walk
 from cleannews.streams import COMPRESSED_SUFFIXES, compression, container, jsonl_records, warc_records
 from cleannews.write import SUFFIX, atomic_open, atomic_write, metadata, render
@@ -33,6 +35,7 @@ class Options:
     resume: bool = False
     jobs: int = 1
     rules: tuple = ((), True, (), ())  # cleannews.api.load_rules arguments: what each worker loads
+    limits: Limits = Limits()
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Summary:
     kept_chars: int = 0
     removed_chars: int = 0
     empty: int = 0
+    over_removal: int = 0  # documents the rules would gut (see Limits.max_removed)
     errors: int = 0
     skipped: int = 0  # WARC records that are not HTML responses
     resumed: int = 0  # outputs already complete, left alone by --resume
@@ -52,6 +56,7 @@ class Summary:
         self.kept_chars += stats["kept"]
         self.removed_chars += stats["removed"]
         self.empty += stats["empty"]
+        self.over_removal += stats["over_removal"]
         self.categories.update(stats["categories"])
         self.rules.update(stats["rules"])
 
@@ -63,19 +68,22 @@ def doc_stats(doc: Document) -> dict:
         categories[r.category] += len(r.text)
         rules[r.rule] += len(r.text)
     return {"kept": sum(len(b.text) for b in doc.kept), "removed": sum(categories.values()),
-            "empty": not doc.kept, "categories": categories, "rules": rules}
+            "empty": not doc.kept, "over_removal": "over_removal" in doc.metadata,
+            "categories": categories, "rules": rules}
 
 
 # ---- work done in the workers -------------------------------------------------------------
 
-_RULES = None
+_RULES, _LIMITS = None, Limits()
 
 
-def _init_worker(rule_args) -> None:
-    global _RULES
+def _init_worker(rule_args, limits: Limits, pool: bool = True) -> None:
+    global _RULES, _LIMITS
     from cleannews.api import load_rules
 
-    _RULES = load_rules(*rule_args)
+    if pool:  # Ctrl-C is the main process's to handle: workers just stop when it shuts the pool
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _RULES, _LIMITS = load_rules(*rule_args), limits
 
 
 def _clean_page(path: Path, target: Path, fmt: str):
@@ -92,7 +100,7 @@ def _clean_page(path: Path, target: Path, fmt: str):
 def _clean_path(path: Path) -> Document:
     from cleannews.pipeline import clean_document
 
-    return clean_document(read_path(path), _RULES)
+    return clean_document(read_path(path, max_bytes=_LIMITS.max_bytes), _RULES, limits=_LIMITS)
 
 
 def _clean_records(records, fields: Fields):
@@ -103,7 +111,7 @@ def _clean_records(records, fields: Fields):
             results.append((None, rec.as_dict()))
             continue
         try:
-            out, doc = clean_record(rec, fields, _RULES)
+            out, doc = clean_record(rec, fields, _RULES, _LIMITS)
             results.append((dumps(out), doc_stats(doc)))
         except InputError as exc:
             results.append((None, exc.as_dict()))
@@ -162,8 +170,8 @@ def plan(sources: list[Path], output: Path, fmt: str):
 class _Inline:
     """The executor for -j1: runs each task at once, in this process."""
 
-    def __init__(self, rule_args):
-        _init_worker(rule_args)
+    def __init__(self, rule_args, limits):
+        _init_worker(rule_args, limits, pool=False)
 
     def submit(self, fn, *args):
         future = Future()
@@ -186,8 +194,8 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
     output.mkdir(parents=True, exist_ok=True)
     window: deque = deque()  # what to do with each result, in input order
     limit = max(2, options.jobs * 4)
-    executor = (_Inline(options.rules) if options.jobs <= 1 else
-                ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options.rules,)))
+    executor = (_Inline(options.rules, options.limits) if options.jobs <= 1 else
+                ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options.rules, options.limits)))
     errors_path, errors = output / "errors.jsonl", None
     if not options.resume:
         errors_path.unlink(missing_ok=True)  # errors of an earlier run would mislead

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from cleannews.errors import CleannewsError, EXIT_CONFIG
+from cleannews.errors import EXIT_CONFIG, CleannewsError
+from cleannews.limits import Limits
 
 # key -> (type, default, what it does)
 KEYS = {
@@ -22,6 +23,9 @@ KEYS = {
     "languages": (list, [], "only rules for these languages (plus language-neutral ones); empty: all"),
     "builtin_rules": (bool, True, "use the built-in rule sets"),
     "format": (str, "txt", "default output format of clean and batch (txt, json, md)"),
+    "max_bytes": (int, Limits.max_bytes, "refuse inputs (pages, records) larger than this many bytes"),
+    "timeout": (float, Limits.timeout, "seconds one document may take (0: no limit)"),
+    "max_removed": (float, Limits.max_removed, "flag a document when the rules remove more than this share of its words"),
 }
 FORMATS = ("txt", "json", "md")
 
@@ -83,7 +87,10 @@ def resolve(cli: dict, start: Path | None = None) -> dict[str, Setting]:
             typ = KEYS[key][0]
             if isinstance(value, str) and typ is list:
                 value = [value]
-            if not isinstance(value, typ) or (typ is list and not all(isinstance(v, str) for v in value)):
+            if typ is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if (not isinstance(value, typ) or (typ is int and isinstance(value, bool))
+                    or (typ is list and not all(isinstance(v, str) for v in value))):
                 raise ConfigError(f"{path}: {key!r} must be {'a list of strings' if typ is list else typ.__name__}")
             if key == "rules":
                 value = [str((path.parent / v).resolve()) for v in value]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cleannews.document import Document
 from cleannews.errors import InputError
+from cleannews.limits import Limits
 from cleannews.pipeline import clean_document
 from cleannews.ruleset import Rules
 from cleannews.streams import Record
@@ -22,7 +23,7 @@ class Fields:
     id: str = "id"
 
 
-def clean_record(record: Record, fields: Fields, ruleset: Rules) -> tuple[dict, Document]:
+def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits = Limits()) -> tuple[dict, Document]:
     """The record with its text field set to the clean text and a `cleannews` metadata field added.
 
     Every other field is kept as it was (page bytes from a WARC excepted).
@@ -39,7 +40,7 @@ def clean_record(record: Record, fields: Fields, ruleset: Rules) -> tuple[dict, 
     url = data.get(fields.url)
     doc = Document(source=f"{record.source}:{record.line}", data=page.encode("utf-8", "surrogatepass") if isinstance(page, str) else page,
                    url=url if isinstance(url, str) else None)
-    clean_document(doc, ruleset)
+    clean_document(doc, ruleset, limits=limits)
     out = {k: v for k, v in data.items() if not isinstance(v, bytes)}
     out[fields.text] = doc.text
     meta = metadata(doc)

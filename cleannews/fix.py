@@ -15,6 +15,7 @@ from pathlib import Path
 from cleannews.corpus import Fields
 from cleannews.document import Document
 from cleannews.errors import InputError
+from cleannews.limits import Limits
 from cleannews.pipeline import clean_document
 from cleannews.read import read_path
 from cleannews.ruleset import Rules
@@ -36,17 +37,28 @@ class Finding:
 
 
 def scan_text(text: str, ruleset: Rules, source: str, url: str | None = None,
-              newline: str | None = None) -> tuple[list, str]:
-    """The removals the rules make in `text`, and the text without their lines (joined by `newline`,
-    by default the text's own)."""
+              newline: str | None = None, limits: Limits = Limits()) -> tuple[list, str, dict | None]:
+    """The removals the rules make in `text`, the text without their lines (joined by `newline`,
+    by default the text's own), and the over-removal flag when the rules would gut the text
+    (then the text is left as it is: a fix must never destroy an article)."""
     doc = clean_document(Document(source=source, data=text.encode("utf-8", "surrogatepass"), url=url),
-                         ruleset, rules_only=True)
+                         ruleset, rules_only=True, limits=limits)
     if doc.kind == "html":
-        return [], text  # a page still in HTML is for `clean`, not for a text fix
+        return [], text, None  # a page still in HTML is for `clean`, not for a text fix
     gone = {r.line for r in doc.removed}
-    if not gone:
-        return [], text
-    return doc.removed, _without_lines(text, gone, newline or ("\r\n" if "\r\n" in text else "\n"))
+    over = doc.metadata.get("over_removal")
+    if not gone or over:
+        return doc.removed, text, over
+    return doc.removed, _without_lines(text, gone, newline or ("\r\n" if "\r\n" in text else "\n")), None
+
+
+def _findings(path: str, removed, over: dict | None, line: int | None = None) -> list[Finding]:
+    found = [Finding(path, line or r.line, r.rule, r.category, r.text) for r in removed]
+    if over:
+        found.insert(0, Finding(path, line or 1, "over-removal", "guard",
+                                f"the rules would remove {over['share']:.0%} of the words (limit {over['limit']:.0%}); "
+                                "left as it is, check the rules"))
+    return found
 
 
 def _without_lines(text: str, gone: set[int], newline: str) -> str:
@@ -65,43 +77,56 @@ def _without_lines(text: str, gone: set[int], newline: str) -> str:
     return newline.join(kept)
 
 
-def check_path(path: Path, ruleset: Rules, fields: Fields, write: bool = False) -> list[Finding]:
+def check_path(path: Path, ruleset: Rules, fields: Fields, write: bool = False,
+               limits: Limits = Limits()) -> list[Finding]:
     """The findings in one file (text, Markdown or JSONL); with `write`, the file is fixed in place."""
     kind = container(path)
     if kind == "warc":
         raise InputError(str(path), "a WARC archive; use `cleannews batch` for it")
     if kind == "jsonl":
-        findings, fixed = _check_jsonl(path, ruleset, fields)
-        if write and findings:
+        findings, fixed, changed = _check_jsonl(path, ruleset, fields, limits)
+        if write and changed:
             _replace(path, "".join(fixed), encoding="utf-8")
         return findings
-    doc = read_path(path)
+    doc = read_path(path, max_bytes=limits.max_bytes)
     from cleannews.decode import decode
 
     decode(doc)
     if doc.kind == "html":
         raise InputError(str(path), "an HTML page; `check` and `fix` work on text, Markdown and JSONL")
-    removed, fixed = scan_text(doc.content, ruleset, str(path), newline="\r\n" if b"\r\n" in doc.data else "\n")
-    findings = [Finding(str(path), r.line, r.rule, r.category, r.text) for r in removed]
-    if write and findings:
+    removed, fixed, over = scan_text(doc.content, ruleset, str(path), limits=limits,
+                                     newline="\r\n" if b"\r\n" in doc.data else "\n")
+    if write and fixed != doc.content:
         _replace(path, fixed, encoding=doc.encoding or "utf-8")
-    return findings
+    return _findings(str(path), removed, over)
 
 
-def _check_jsonl(path: Path, ruleset: Rules, fields: Fields):
-    findings, out = [], []
+def _check_jsonl(path: Path, ruleset: Rules, fields: Fields, limits: Limits):
+    """Findings, the lines of the fixed file, and whether any record changed.
+
+    A line that is not a JSON object is kept as it is and reported."""
+    findings, out, changed = [], [], False
     with open_binary(path) as fh:
         for number, line in jsonl_lines(fh, str(path)):
-            record = parse_record(str(path), number, line)
+            try:
+                record = parse_record(str(path), number, line)
+            except InputError as exc:
+                findings.append(Finding(str(path), number, "invalid-record", "error", exc.reason))
+                out.append(line + "\n")
+                continue
             text = record.data.get(fields.text)
             if not isinstance(text, str):
                 out.append(line + "\n")
                 continue
-            removed, fixed = scan_text(text, ruleset, f"{path}:{number}", record.data.get(fields.url))
-            findings += [Finding(str(path), number, r.rule, r.category, r.text) for r in removed]
-            out.append(json.dumps({**record.data, fields.text: fixed}, ensure_ascii=False) + "\n"
-                       if removed else line + "\n")
-    return findings, out
+            removed, fixed, over = scan_text(text, ruleset, f"{path}:{number}", record.data.get(fields.url),
+                                             limits=limits)
+            findings += _findings(str(path), removed, over, line=number)
+            if fixed != text:
+                changed = True
+                out.append(json.dumps({**record.data, fields.text: fixed}, ensure_ascii=False) + "\n")
+            else:
+                out.append(line + "\n")
+    return findings, out, changed
 
 
 def _replace(path: Path, text: str, encoding: str) -> None:

@@ -3,13 +3,27 @@ from __future__ import annotations
 
 from cleannews import blocks, classify, decode, headline, language, rules
 from cleannews.document import Document
+from cleannews.errors import InputError
 from cleannews.extract import host_of
+from cleannews.limits import Limits, deadline
 from cleannews.ruleset import Rules
 
+NOT_RULES = ("classifier.", "headline", "extract.")  # removals that are not the rule sets' doing
 
-def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False) -> Document:
+
+def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limits: Limits = Limits()) -> Document:
     """Clean `doc` in place.  `rules_only` applies the rule sets and nothing else (no classifier,
-    no headline): what `check` and `fix` do to text kept in a corpus."""
+    no headline): what `check` and `fix` do to text kept in a corpus.  A document over the
+    limits raises InputError naming it."""
+    if len(doc.data) > limits.max_bytes:
+        raise InputError(doc.source, f"larger than --max-bytes ({limits.max_bytes:,} bytes); skipped")
+    with deadline(limits.timeout, doc.source):
+        _clean(doc, ruleset, rules_only)
+    _guard_over_removal(doc, limits.max_removed)
+    return doc
+
+
+def _clean(doc: Document, ruleset: Rules, rules_only: bool) -> None:
     decode.decode(doc)
     if doc.kind == "html":
         from cleannews import extract
@@ -32,7 +46,15 @@ def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False) -> D
         headline.find_headline(doc)
     if doc.url:
         doc.metadata["url"] = doc.url
-    return doc
+
+
+def _guard_over_removal(doc: Document, limit: float) -> None:
+    """Flag a document the rules would gut: a rule matching article text shows up here first."""
+    total = sum(len(b.text.split()) for b in doc.blocks)
+    by_rules = sum(len(b.text.split()) for b in doc.blocks
+                   if b.removal and not b.removal.rule.startswith(NOT_RULES))
+    if total >= 20 and by_rules / total > limit:
+        doc.metadata["over_removal"] = {"share": round(by_rules / total, 3), "limit": limit}
 
 
 def _sites(doc: Document, ruleset: Rules, url: str | None, content: str) -> tuple[str, ...]:

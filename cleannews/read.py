@@ -10,8 +10,9 @@ from pathlib import Path
 
 from cleannews.document import Document
 from cleannews.errors import InputError
+from cleannews.limits import Limits
 
-MAX_BYTES = 50_000_000  # a news page is rarely over 5 MB; beyond this it is not a page
+MAX_BYTES = Limits.max_bytes
 
 
 def read_path(path: str | Path, url: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
@@ -31,7 +32,7 @@ def read_path(path: str | Path, url: str | None = None, max_bytes: int = MAX_BYT
     if data[:2] == b"\x1f\x8b":  # pages are often stored gzipped, whatever their name says
         data = _gunzip(source, data, max_bytes)
     if len(data) > max_bytes:
-        raise InputError(source, f"larger than --max-bytes ({max_bytes} bytes); skipped")
+        raise InputError(source, f"larger than --max-bytes ({max_bytes:,} bytes); skipped")
     return Document(source=source, data=data, url=url)
 
 
@@ -43,7 +44,10 @@ def _gunzip(source: str, data: bytes, max_bytes: int) -> bytes:
 
 
 def walk(root: Path):
-    """Every regular file under `root`, sorted, hidden files and folders skipped."""
+    """Every regular file under `root`, sorted, hidden files and folders skipped.
+
+    Symlinked folders are not followed (a link loop or a link to / must not
+    turn a batch into a crawl of the machine)."""
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):

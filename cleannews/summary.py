@@ -65,6 +65,8 @@ def print_summary(summary, output, top: int = 5) -> None:
     table.add_row("kept characters", f"{summary.kept_chars:,}")
     table.add_row("removed characters", f"{summary.removed_chars:,}")
     table.add_row("pages with nothing left", f"{summary.empty:,}")
+    if summary.over_removal:
+        table.add_row("flagged: rules removed too much", f"{summary.over_removal:,} (over_removal in their metadata)")
     table.add_row("errors", f"{summary.errors:,}" + (f" (see {output}/errors.jsonl)" if summary.errors else ""))
     if summary.resumed:
         table.add_row("already complete (--resume)", f"{summary.resumed:,}")

@@ -27,8 +27,20 @@ def metadata(doc: Document) -> dict:
                       "kept_chars": kept_chars, "removed_chars": sum(len(r.text) for r in removed)},
             "removed": [r.as_dict() for r in removed]}
     if not doc.kept:
-        meta["empty"] = "no blocks in the input" if not doc.blocks else "every block was removed"
+        meta["empty"] = empty_reason(doc)
     return meta
+
+
+def empty_reason(doc: Document) -> str:
+    """Why a document has no text: said in its metadata, never papered over with menu junk."""
+    if not doc.content.strip():
+        return "empty input"
+    if not doc.blocks:
+        return "no article text found in the page" if doc.kind == "html" else "no text in the input"
+    categories = {r.category for r in doc.removed}
+    if categories <= {"boilerplate", "title"}:
+        return "no article: every block looked like page furniture"
+    return "no article: every block was removed (" + ", ".join(sorted(categories)) + ")"
 
 
 def render(doc: Document, fmt: str) -> str:

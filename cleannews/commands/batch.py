@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import FORMAT, field_options, global_flag, load, output_format, rule_options
+from cleannews.commands.common import (FORMAT, field_options, global_flag, limit_options, limits, load, output_format,
+                                       rule_options)
 
 EPILOG = """\b
 Examples:
@@ -25,9 +26,10 @@ Examples:
               help="Worker processes (default: all cores). The output is the same whatever the number.")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output is already complete.")
 @field_options
+@limit_options
 @rule_options
 def batch(sources, output, fmt, jobs, resume, text_field, html_field, url_field, id_field,
-          extra_rules, no_builtin_rules, disable):
+          max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
     """Clean every page, JSONL corpus and WARC file under SOURCES into OUTPUT.
 
     Pages: SRC/a/b.html becomes OUTPUT/a/b.txt with OUTPUT/a/b.meta.json
@@ -43,7 +45,8 @@ def batch(sources, output, fmt, jobs, resume, text_field, html_field, url_field,
 
     ruleset = load(extra_rules, no_builtin_rules, disable)  # a rule error stops here, before any page
     options = Options(fmt=output_format(fmt), resume=resume, jobs=jobs or os.cpu_count() or 1,
-                      fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec)
+                      fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec,
+                      limits=limits(max_bytes, timeout, max_removed))
     quiet = global_flag("quiet")
     with progress_bar(enabled=False if quiet else None) as progress:
         summary = run_batch(list(sources), output, options, progress=progress)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import field_options, global_flag, load, rule_options
+from cleannews.commands.common import field_options, global_flag, limit_options, limits, load, rule_options
 from cleannews.errors import InputError
 
 EPILOG_CHECK = """\b
@@ -22,13 +22,13 @@ Examples:
 """
 
 
-def _run(paths, write, fields, ruleset) -> int:
+def _run(paths, write, fields, ruleset, bounds) -> int:
     from cleannews.fix import check_path
 
     found = failed = 0
     for path in paths:
         try:
-            findings = check_path(path, ruleset, fields, write=write)
+            findings = check_path(path, ruleset, fields, write=write, limits=bounds)
         except InputError as exc:
             failed += 1
             click.echo(f"cleannews: {exc}", err=True)
@@ -45,8 +45,10 @@ def _run(paths, write, fields, ruleset) -> int:
 @click.command(epilog=EPILOG_CHECK)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @field_options
+@limit_options
 @rule_options
-def check(paths, text_field, html_field, url_field, id_field, extra_rules, no_builtin_rules, disable):
+def check(paths, text_field, html_field, url_field, id_field, max_bytes, timeout, max_removed,
+          extra_rules, no_builtin_rules, disable):
     """Exit 1 when a text, Markdown or JSONL file still holds boilerplate.
 
     Lists file, line, rule and category for every block the rule sets would
@@ -55,14 +57,17 @@ def check(paths, text_field, html_field, url_field, id_field, extra_rules, no_bu
     from cleannews.corpus import Fields
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
-    sys.exit(_run(paths, False, Fields(text_field, html_field, url_field, id_field), ruleset))
+    sys.exit(_run(paths, False, Fields(text_field, html_field, url_field, id_field), ruleset,
+                  limits(max_bytes, timeout, max_removed)))
 
 
 @click.command(epilog=EPILOG_FIX)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @field_options
+@limit_options
 @rule_options
-def fix(paths, text_field, html_field, url_field, id_field, extra_rules, no_builtin_rules, disable):
+def fix(paths, text_field, html_field, url_field, id_field, max_bytes, timeout, max_removed,
+        extra_rules, no_builtin_rules, disable):
     """Remove boilerplate from text, Markdown and JSONL files in place.
 
     Each file is rewritten atomically, only the lines of removed blocks go,
@@ -72,4 +77,5 @@ def fix(paths, text_field, html_field, url_field, id_field, extra_rules, no_buil
     from cleannews.corpus import Fields
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
-    sys.exit(_run(paths, True, Fields(text_field, html_field, url_field, id_field), ruleset))
+    sys.exit(_run(paths, True, Fields(text_field, html_field, url_field, id_field), ruleset,
+                  limits(max_bytes, timeout, max_removed)))

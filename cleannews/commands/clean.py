@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import fail, field_options, load, output_format, rule_options
+from cleannews.commands.common import fail, field_options, limit_options, limits, load, output_format, rule_options
 from cleannews.errors import EXIT_INTERNAL, CleannewsError, InputError
 
 EPILOG = """\b
@@ -27,9 +27,10 @@ Examples:
                    "JSONL corpus and streams it.")
 @click.option("--url", help="Where the page came from (site rules, metadata).")
 @field_options
+@limit_options
 @rule_options
 def clean(input, output, fmt, url, text_field, html_field, url_field, id_field,
-          extra_rules, no_builtin_rules, disable):
+          max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
     """Clean one page (HTML, text or Markdown; '-' or nothing: standard input).
 
     With --format jsonl, INPUT is a JSONL corpus (plain or compressed),
@@ -40,13 +41,14 @@ def clean(input, output, fmt, url, text_field, html_field, url_field, id_field,
     from cleannews.write import atomic_write, render
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
-    fmt = output_format(fmt)
+    fmt, bounds = output_format(fmt), limits(max_bytes, timeout, max_removed)
     if fmt == "jsonl":
         from cleannews.corpus import Fields
 
-        sys.exit(_stream(input, output, Fields(text_field, html_field, url_field, id_field), ruleset))
+        sys.exit(_stream(input, output, Fields(text_field, html_field, url_field, id_field), ruleset, bounds))
     try:
-        text = render(clean_document(read_path(input, url=url), ruleset), fmt)
+        doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
+        text = render(doc, fmt)
         if output:
             atomic_write(output, text)
         else:
@@ -58,7 +60,7 @@ def clean(input, output, fmt, url, text_field, html_field, url_field, id_field,
         sys.exit(EXIT_INTERNAL)
 
 
-def _stream(input: str, output: Path | None, fields, ruleset) -> int:
+def _stream(input: str, output: Path | None, fields, ruleset, bounds) -> int:
     """Records in, records out, one at a time; a bad line is reported and skipped."""
     import contextlib
 
@@ -75,7 +77,7 @@ def _stream(input: str, output: Path | None, fields, ruleset) -> int:
                 try:
                     if isinstance(record, InputError):
                         raise record
-                    out.write(dumps(clean_record(record, fields, ruleset)[0]))
+                    out.write(dumps(clean_record(record, fields, ruleset, bounds)[0]))
                     out.flush()
                 except InputError as exc:
                     failed = True

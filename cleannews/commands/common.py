@@ -31,6 +31,28 @@ def field_options(f):
     return f
 
 
+def limit_options(f):
+    """The limits that keep one bad input from sinking a run (defaults in cleannews.limits)."""
+    f = click.option("--max-removed", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
+                     help="Flag a document when the rules remove more than this share of its words [0.5].")(f)
+    f = click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                     help="Time one document may take; 0: no limit [60].")(f)
+    f = click.option("--max-bytes", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Refuse a page or record larger than N bytes [10,000,000].")(f)
+    return f
+
+
+def limits(max_bytes, timeout, max_removed):
+    """Limits from the flags, else the configuration, else the defaults."""
+    from cleannews.limits import Limits
+
+    try:
+        found = settings(max_bytes=max_bytes, timeout=timeout, max_removed=max_removed)
+    except CleannewsError as exc:
+        fail(exc)
+    return Limits(found["max_bytes"].value, found["timeout"].value, found["max_removed"].value)
+
+
 def global_flag(name: str) -> bool:
     """-q/--quiet or -v/--verbose, given before the command."""
     ctx = click.get_current_context(silent=True)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cleannews.commands.common import fail, load, rule_options
+from cleannews.commands.common import fail, limit_options, limits, load, rule_options
 from cleannews.errors import EXIT_INTERNAL, CleannewsError
 
 EPILOG = """\b
@@ -25,8 +25,9 @@ Examples:
 @click.option("--url", help="Where the page came from (site rules, metadata).")
 @click.option("--pager/--no-pager", default=True, show_default=True,
               help="Page long output on a terminal ($PAGER, or less). Never in a pipe.")
+@limit_options
 @rule_options
-def explain(input, as_diff, url, pager, extra_rules, no_builtin_rules, disable):
+def explain(input, as_diff, url, pager, max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
     """Show one page with every removed block struck through and labelled
     with its category and rule id ('-' or nothing: standard input).
 
@@ -40,8 +41,9 @@ def explain(input, as_diff, url, pager, extra_rules, no_builtin_rules, disable):
     from cleannews.read import read_path
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
+    bounds = limits(max_bytes, timeout, max_removed)
     try:
-        doc = clean_document(read_path(input, url=url), ruleset)
+        doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
         notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.kept)} kept, "
                f"{len(doc.removed)} removals", verbose=True)
         renderable = diff(doc) if as_diff else render(doc)
