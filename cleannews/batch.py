@@ -178,11 +178,8 @@ class _Inline:
         future.set_result(fn(*args))
         return future
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+    def shutdown(self, wait=True, cancel_futures=False):
+        pass
 
 
 def run_batch(sources: list[Path], output: Path, options: Options, progress=None) -> Summary:
@@ -199,7 +196,8 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
     errors_path, errors = output / "errors.jsonl", None
     if not options.resume:
         errors_path.unlink(missing_ok=True)  # errors of an earlier run would mislead
-    with executor:
+    sinks: set = set()  # corpus outputs still being written: on a crash their temp files go
+    try:
         def report(error: dict) -> None:
             nonlocal errors
             summary.errors += 1
@@ -234,13 +232,18 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
                 future = executor.submit(_clean_page, path, target, options.fmt)
                 push(lambda future=future: take(*_page_result(future.result())))
             else:
-                _push_corpus(kind, path, target, options, executor, push, take, report, summary)
-        try:
-            while window:
-                window.popleft()()
-        finally:
-            if errors is not None:
-                errors.close()
+                _push_corpus(kind, path, target, options, executor, push, take, report, summary, sinks)
+        while window:
+            window.popleft()()
+    except BaseException:  # Ctrl-C, a kill signal turned exception, a bug: no half-written output stays
+        executor.shutdown(wait=True, cancel_futures=True)
+        for sink in list(sinks):
+            sink.__exit__(*sys.exc_info())
+        raise
+    finally:
+        executor.shutdown(wait=True)
+        if errors is not None:
+            errors.close()
     return summary
 
 
@@ -249,12 +252,13 @@ def _page_result(result):
     return (None, error) if error else ("", stats)
 
 
-def _push_corpus(kind, path, target, options, executor, push, take, report, summary) -> None:
+def _push_corpus(kind, path, target, options, executor, push, take, report, summary, sinks) -> None:
     """Queue a corpus in chunks; its output is written in order and appears when the last chunk is in."""
     with open(path, "rb") as fh:
         squeeze = compression(fh.read(8))
     sink = atomic_open(target, squeeze)
     out = sink.__enter__()
+    sinks.add(sink)
     counts: dict = {}
     try:
         if kind == "warc":
@@ -265,10 +269,15 @@ def _push_corpus(kind, path, target, options, executor, push, take, report, summ
             future = executor.submit(_clean_records, chunk, options.fields)
             push(lambda future=future: [take(line, stats, out) for line, stats in future.result()])
     except BaseException:
+        sinks.discard(sink)
         sink.__exit__(*sys.exc_info())
         raise
     summary.skipped += counts.get("skipped", 0)  # counted as the reader went
-    push(lambda: sink.__exit__(None, None, None))
+
+    def finish() -> None:
+        sinks.discard(sink)
+        sink.__exit__(None, None, None)
+    push(finish)
 
 
 def _chunks(records, report, source: str):

@@ -48,8 +48,13 @@ def batch(sources, output, fmt, jobs, resume, text_field, html_field, url_field,
                       fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec,
                       limits=limits(max_bytes, timeout, max_removed))
     quiet = global_flag("quiet")
-    with progress_bar(enabled=False if quiet else None) as progress:
-        summary = run_batch(list(sources), output, options, progress=progress)
+    try:
+        with progress_bar(enabled=False if quiet else None) as progress:
+            summary = run_batch(list(sources), output, options, progress=progress)
+    except KeyboardInterrupt:
+        click.echo("cleannews: interrupted; every output written is complete: rerun with --resume to finish",
+                   err=True)
+        sys.exit(130)
     if not quiet:
         print_summary(summary, output)
     sys.exit(1 if summary.errors else 0)
