@@ -1,7 +1,7 @@
-"""One page through every stage: decode, extract (HTML), blocks, rules, headline."""
+"""One page through every stage: decode, extract (HTML), blocks, rules, classify, headline, judge."""
 from __future__ import annotations
 
-from cleannews import blocks, classify, decode, headline, language, rules
+from cleannews import blocks, classify, decode, headline, judge, language, rules
 from cleannews.document import Document
 from cleannews.errors import InputError
 from cleannews.extract import host_of
@@ -31,11 +31,12 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool) -> None:
         tree = extract.parse(doc)
         sites = _sites(doc, ruleset, doc.url or doc.metadata.get("url"), doc.content)
         early = ruleset.active(doc.metadata.get("language"), sites)
+        links = judge.link_texts(tree)
         doc.dropped = extract.drop_selected(doc, tree, early.selectors)
         blocks.split(doc, extract.main_text(doc, tree))
     else:
         blocks.split(doc)
-        sites = _sites(doc, ruleset, doc.url, doc.content)
+        sites, links = _sites(doc, ruleset, doc.url, doc.content), frozenset()
     if "language" not in doc.metadata:
         lang = language.detect("\n".join(b.text for b in doc.blocks))
         if lang:
@@ -44,6 +45,7 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool) -> None:
     if not rules_only:
         classify.classify(doc)
         headline.find_headline(doc)
+        judge.judge(doc, links)
     if doc.url:
         doc.metadata["url"] = doc.url
 

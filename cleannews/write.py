@@ -27,7 +27,7 @@ def metadata(doc: Document) -> dict:
                       "kept_chars": kept_chars, "removed_chars": sum(len(r.text) for r in removed)},
             "removed": [r.as_dict() for r in removed]}
     if not doc.kept:
-        meta["empty"] = empty_reason(doc)
+        meta["empty"] = doc.metadata.get("empty") or empty_reason(doc)
     return meta
 
 
