@@ -38,6 +38,7 @@ def bench_records() -> list[dict]:
     records = [{"id": f"{what}-{i:04d}", "text": page, "n": i} for i, (what, page) in enumerate(pages)]
     for r in records[::5]:
         r["url"] = "https://www.themoscowtimes.com/2021/06/03/x"  # site rules and URL metadata take part
+    records += [{"id": f"both-{i}", "text": "A teaser the scraper saved.", "html": page} for i, page in enumerate(html)]
     records += [{"id": "empty", "text": EMPTY}, {"id": "binary", "text": "\x00\x00 not a page"}]
     return records
 
@@ -94,6 +95,9 @@ def test_two_tasks_give_what_batch_gives_byte_for_byte(corpus):
     assert any(r["cleannews"]["kind"] == "html" for r in batch.values())
     assert any(r["cleannews"]["removed"] for r in batch.values())
     assert "text" not in dt["empty"] and dt["empty"]["metadata"]["cleannews"]["empty"]
+    both = [key for key in batch if key.startswith("both-")]
+    assert both and all(batch[key]["cleannews"]["kind"] == "html" for key in both)  # the html field is cleaned
+    assert all(dt[key]["metadata"]["html"] == batch[key]["html"] for key in both)  # and travels on, as in batch
 
 
 def test_stats_count_documents_blocks_per_category_empties_and_errors(corpus):
@@ -151,6 +155,31 @@ def test_timeout_sandbox_gives_the_same_and_counts_bad_documents():
         assert sandboxed[key].text == doc.text
         assert sandboxed[key].metadata["cleannews"] == doc.metadata["cleannews"]
     assert step.stats["input_error"].total == 1
+
+
+class Troubled(CleannewsExtractor):
+    """Hangs on one page and dies on another (in the sandbox process only)."""
+
+    def clean_page(self, fields, source):
+        import os
+        import time
+
+        if fields["text"] == "hang":
+            time.sleep(30)
+        if fields["text"] == "die":
+            os._exit(1)
+        return super().clean_page(fields, source)
+
+
+def test_sandbox_counts_a_hanging_page_and_a_dying_one_and_goes_on():
+    seed = (SAMPLES / f"{SEED}.raw.txt").read_text(encoding="utf-8")
+    records = [{"id": "a", "text": seed}, {"id": "hang", "text": "hang"}, {"id": "b", "text": seed},
+               {"id": "die", "text": "die"}, {"id": "c", "text": seed}]
+    step = Troubled(timeout=3)
+    out = run_step(step, records)
+    assert set(out) == {"a", "b", "c"} and len({d.text for d in out.values()}) == 1
+    assert step.stats["timeout"].total == step.stats["broken_process"].total == 1
+    assert step.stats["dropped"].total == 2 and step.stats["cleaned"].total == 3
 
 
 def test_formatter_flags_html_input():

@@ -68,7 +68,8 @@ class _CleannewsStep(PipelineStep):
     """What both steps share: rule options, lazy rules, the per-document loop and its stats."""
 
     def __init__(self, rules=(), builtin_rules: bool = True, disable=(), languages=(),
-                 url_key: str = "url", drop_empty: bool = False, timeout: float | None = None):
+                 url_key: str = "url", html_key: str = "html", drop_empty: bool = False,
+                 timeout: float | None = None):
         """
         Args:
             rules: extra rule files or folders (`--rules`); made absolute here, so a task
@@ -77,6 +78,9 @@ class _CleannewsStep(PipelineStep):
             disable: rule ids, categories or rule sets to leave out (`--disable`).
             languages: keep only the rules for these languages (and language-neutral ones).
             url_key: the metadata key with the page URL (site rules and metadata use it).
+            html_key: the metadata key with the page's HTML: when a document has it, that is
+                what gets cleaned (into `text`), as `cleannews batch` prefers a record's
+                `html` field to its `text` field (`--html-field`).
             drop_empty: drop documents left with no text (counted as `empty` either way);
                 `cleannews batch` keeps them, so the default does too.
             timeout: seconds per document; when given, pages are cleaned in a sandbox
@@ -89,6 +93,7 @@ class _CleannewsStep(PipelineStep):
         self.rule_args = (tuple(str(Path(p).resolve()) for p in rules), bool(builtin_rules),
                           tuple(disable), tuple(languages))
         self.url_key = url_key
+        self.html_key = html_key
         self.drop_empty = drop_empty
         self.timeout = timeout
         self._warned: set = set()
@@ -105,14 +110,15 @@ class _CleannewsStep(PipelineStep):
         self.ruleset
         return self
 
-    def clean_page(self, page: str, url: str | None, source: str):
-        """(clean text, report) for one page, or (None, (stat, message)) when it fails.
+    def clean_page(self, fields: dict, source: str):
+        """(clean text, report) for one page's fields (text, html, url), or (None, (stat, message))
+        when it fails.
 
         Failures are returned, not raised, so they come back the same way from the sandbox
         process (where an exception would kill it).
         """
         try:
-            out, _doc = clean_record(Record(source, 0, {"text": page, "url": url}), Fields(), self.ruleset)
+            out, _doc = clean_record(Record(source, 0, fields), Fields(), self.ruleset)
         except InputError as exc:
             return None, ("input_error", f"cleannews: {source}: {exc.reason}, dropped")
         except Exception as exc:  # noqa: BLE001 - one bad document never stops the task
@@ -135,16 +141,19 @@ class _CleannewsStep(PipelineStep):
         if self.timeout is None:
             yield from self._run(data, self.clean_page)
         else:
-            with ExtractorSandbox(timeout=self.timeout, warmup_text=("", None, "<warmup>")) as sandbox:
+            with ExtractorSandbox(timeout=self.timeout, warmup_text=({"text": ""}, "<warmup>")) as sandbox:
                 yield from self._run(data, lambda *args: sandbox.process_document(args, self.clean_page))
 
     def _run(self, data: DocumentsPipeline, clean) -> DocumentsPipeline:
         for doc in data:
             self.stat_update(StatHints.total)
-            url = doc.metadata.get(self.url_key)
+            fields = {"text": doc.text}  # a record as batch sees it; clean_record judges the fields' types
+            for name, key in (("url", self.url_key), ("html", self.html_key)):
+                if doc.metadata.get(key) is not None:
+                    fields[name] = doc.metadata[key]
             with self.track_time():
                 try:
-                    result = clean(doc.text, url if isinstance(url, str) else None, str(doc.id))
+                    result = clean(fields, str(doc.id))
                 except TimeoutError:
                     self.stat_update("timeout", StatHints.dropped)
                     self._warn_once("timeout", f"cleannews: {doc.id}: took longer than {self.timeout} s, dropped")
