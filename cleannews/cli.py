@@ -15,6 +15,7 @@ from cleannews.commands.check import check, fix
 from cleannews.commands.clean import clean
 from cleannews.commands.config import config
 from cleannews.commands.explain import explain
+from cleannews.commands.learn import learn
 from cleannews.commands.rules import rules
 
 EPILOG = """\b
@@ -45,7 +46,7 @@ def cli(ctx, quiet, verbose):
     ctx.obj = {"quiet": quiet, "verbose": verbose}
 
 
-for command in (clean, explain, batch, check, fix, rules, config):
+for command in (clean, explain, batch, check, fix, rules, config, learn):
     cli.add_command(command)
 
 

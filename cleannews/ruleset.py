@@ -68,6 +68,11 @@ class Matcher:
     pattern_re: regex.Pattern | None = None
     max_words: int | None = DEFAULT_MAX_WORDS
     rule_id: str = ""
+    # what the regexes were made of, so that many matchers combine into one (see Index)
+    mode: str = "exact"
+    phrases: tuple = ()
+    patterns: tuple = ()
+    ignore_case: bool = True
 
     def __call__(self, text: str, norm: str, words: int) -> bool:
         if self.max_words is not None and words > self.max_words:
@@ -254,14 +259,14 @@ def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
     max_words = spec.get("max_words", DEFAULT_MAX_WORDS)
     if max_words is not None and (not isinstance(max_words, int) or isinstance(max_words, bool)):
         raise RuleError(path, spec.line, rid, "`max_words` must be an integer or null")
-    matcher = Matcher(max_words=max_words, rule_id=rid)
     norms = sorted({normalize(p) for p in phrases if normalize(p)}, key=lambda p: (-len(p), p))
+    matcher = Matcher(max_words=max_words, rule_id=rid, mode=mode, phrases=tuple(norms),
+                      patterns=tuple(patterns or ()), ignore_case=ignore_case)
     if mode == "exact":
         matcher.exact = frozenset(norms)
     elif norms:
         alternation = "|".join(regex.escape(p) for p in norms)
-        edges = {"start": (r"^(?:", r")(?!\w)"), "end": (r"(?<!\w)(?:", r")$"),
-                 "contains": (r"(?<!\w)(?:", r")(?!\w)")}[mode]
+        edges = _EDGES[mode]
         matcher.phrase_re = regex.compile(edges[0] + alternation + edges[1])
     if patterns:
         flags = regex.IGNORECASE | regex.VERSION1 if ignore_case else regex.VERSION1
@@ -270,6 +275,129 @@ def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
         except regex.error as exc:
             raise RuleError(path, spec.line, rid, f"bad pattern: {exc}") from None
     return matcher
+
+
+_EDGES = {"start": (r"^(?:", r")(?!\w)"), "end": (r"(?<!\w)(?:", r")$"),
+          "contains": (r"(?<!\w)(?:", r")(?!\w)")}
+# what a pattern cannot carry into a combined alternation: references to its own groups
+_UNCOMBINABLE = regex.compile(r"\\[1-9]|\\g<|\(\?P[=>]|\(\?&|\(\?[0-9R+-]")
+
+
+def _trie(phrases) -> str:
+    """One regex matching any of `phrases`, as a prefix tree: a search costs what one phrase costs."""
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [regex.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(root)
+
+
+class Index:
+    """Many matchers as one test, for the rule sets of a page.
+
+    Most blocks match no rule, so a block first meets a prefilter: the words
+    limit, a dict lookup of its normalized text for exact phrases, one
+    prefix-tree regex for every other phrase (per match mode), and one
+    alternation of every pattern.  Only a block that passes is tested by
+    groups of GROUP matchers (each with its own combined regexes), and only
+    the matchers of a group that passes run one by one, in rule order, so the
+    first rule to claim a block is the same as when each rule runs alone.
+
+    A combined pattern that times out lets every matcher it holds run alone,
+    so the rule at fault is still the one named (PatternTimeout).
+    """
+
+    GROUP = 48
+
+    def __init__(self, matchers: list[Matcher]):
+        self.matchers = matchers
+        limits = [m.max_words for m in matchers]
+        self.max_words = None if None in limits else max(limits, default=0)
+        self.exact: dict[str, list[int]] = {}
+        self.always: list[int] = []  # matchers whose patterns do not combine: tested on every block
+        for i, m in enumerate(matchers):
+            for phrase in m.exact:
+                self.exact.setdefault(phrase, []).append(i)
+            if (m.phrase_re is not None and not m.phrases) or (m.pattern_re is not None and not m.patterns):
+                self.always.append(i)  # built by hand, its regexes unknown to the prefilter
+        self._skip = set(self.always)
+        self.groups = []
+        for start in range(0, len(matchers), self.GROUP):
+            indices = range(start, min(start + self.GROUP, len(matchers)))
+            phrase_re, pattern_re = self._combine(indices)
+            if phrase_re is not None or pattern_re is not None:
+                self.groups.append((phrase_re, pattern_re, indices))
+        self.phrase_re, self.pattern_re = self._combine(range(len(matchers)), record=True)
+
+    def _combine(self, indices, record: bool = False):
+        by_mode: dict[str, list[str]] = {}
+        patterns = []
+        for i in indices:
+            m = self.matchers[i]
+            if i in self._skip:
+                continue
+            if m.mode != "exact" and m.phrases:
+                by_mode.setdefault(m.mode, []).extend(m.phrases)
+            if m.patterns:
+                if any(_UNCOMBINABLE.search(p) for p in m.patterns):
+                    if record:
+                        self.always.append(i)
+                    continue
+                flag = "i" if m.ignore_case else "-i"
+                patterns += [f"(?{flag}:{p})" for p in m.patterns]
+        phrase_re = (regex.compile("|".join(_EDGES[mode][0] + _trie(sorted(set(phrases))) + _EDGES[mode][1]
+                                            for mode, phrases in sorted(by_mode.items())))
+                     if by_mode else None)
+        pattern_re = None
+        if patterns:
+            try:
+                pattern_re = regex.compile("|".join(patterns), regex.VERSION1)
+            except regex.error:  # the patterns compile alone, not together: test them alone
+                pattern_re = _ALWAYS
+        return phrase_re, pattern_re
+
+    def candidates(self, text: str, norm: str, words: int) -> list[int]:
+        """The matchers that may match the block, in rule order (a superset of those that do)."""
+        if self.max_words is not None and words > self.max_words:
+            return []
+        found = self.exact.get(norm)
+        found = list(found) if found else []
+        if self.always:
+            found += self.always
+        phrase_hit = self.phrase_re is not None and self.phrase_re.search(norm) is not None
+        pattern_hit = _search(self.pattern_re, text)
+        if phrase_hit or pattern_hit:
+            for phrase_re, pattern_re, indices in self.groups:
+                if ((phrase_hit and phrase_re is not None and phrase_re.search(norm) is not None)
+                        or (pattern_hit and _search(pattern_re, text))):
+                    found += indices
+        elif not found:
+            return found
+        return sorted(set(found))
+
+
+_ALWAYS = object()  # a combined pattern that could not be built: every block passes it
+
+
+def _search(pattern, text: str) -> bool:
+    if pattern is None:
+        return False
+    if pattern is _ALWAYS:
+        return True
+    try:
+        return pattern.search(text, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        return True  # let the matchers run alone: the one at fault names itself
 
 
 def _check_keys(path: Path, data: dict, allowed: set, rid: str | None) -> None:
@@ -310,7 +438,10 @@ class Rules:
         self.sets = sets
         self.spec: tuple = ()  # set by cleannews.api.load_rules
         self.rules = [r for s in sets for r in s.rules]
-        prints = {fp: s for s in sets for fp in s.fingerprints}
+        prints: dict[str, list] = {}  # a phrase may name a site in several sets (built-in and learned)
+        for s in sets:
+            for fp in s.fingerprints:
+                prints.setdefault(fp, []).append(s)
         self._fingerprints = prints
         self._fingerprint_re = (regex.compile("|".join(regex.escape(f) for f in sorted(prints, key=len, reverse=True)))
                                 if prints else None)
@@ -322,7 +453,7 @@ class Rules:
             return [s for s in site_sets if host == s.site or host.endswith("." + s.site)]
         if self._fingerprint_re is None:
             return []
-        found = {self._fingerprints[m.group()].name for m in self._fingerprint_re.finditer(content[:200_000])}
+        found = {s.name for m in self._fingerprint_re.finditer(content[:200_000]) for s in self._fingerprints[m.group()]}
         return [s for s in site_sets if s.name in found]
 
     def active(self, language: str | None, sites: tuple[str, ...]) -> "Active":
@@ -345,6 +476,18 @@ class Active:
         self.spans = [r for r in rules if r.kind == "span"]
         self.trailers = [r for r in rules if r.kind == "trailer"]
         self.selectors = [r for r in rules if r.kind == "selector"]
+
+    @functools.cached_property
+    def block_index(self) -> Index:
+        return Index([r.match for r in self.blocks])
+
+    @functools.cached_property
+    def start_index(self) -> Index:
+        return Index([r.start for r in self.spans])
+
+    @functools.cached_property
+    def trailer_index(self) -> Index:
+        return Index([r.match for r in self.trailers])
 
 
 def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list[str] = (),
