@@ -39,10 +39,10 @@ Stats, in datatrove's way: `total`, `cleaned`, `forwarded`, `dropped`,
 document is counted, logged once, and dropped, as `cleannews batch` leaves it
 out of its output; the task goes on.
 
-Learning rules at scale (`cleannews learn` across tasks: counts per task,
-then a merge) belongs here too, as a pair of steps over
-`cleannews.learn.Counts` (add_page / merge / to_rules), once that module
-exists.
+Learning rules at scale, `cleannews learn` across tasks: `CleannewsLearnCounts`
+counts each task's pages (cleannews.learn.Counts) and writes its shard;
+`CleannewsLearnRules`, run once after it, merges the shards and writes one
+rule set per site, as `cleannews learn -o` does.
 """
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ from cleannews.corpus import Fields, clean_record
 from cleannews.errors import InputError
 from cleannews.streams import Record
 
-__all__ = ["CleannewsExtractor", "CleannewsFormatter"]
+__all__ = ["CleannewsExtractor", "CleannewsFormatter", "CleannewsLearnCounts", "CleannewsLearnRules"]
 
 
 class _CleannewsStep(PipelineStep):
@@ -220,3 +220,128 @@ class CleannewsFormatter(_CleannewsStep):
     def note_kind(self, kind: str) -> None:
         if kind == "html":
             self.stat_update("html_input")
+
+
+# ---- learn at scale: pass 1 per task, then one merge -------------------------------------------
+
+class CleannewsLearnCounts(PipelineStep):
+    """Pass 1 of `cleannews learn` in each task: count the blocks each page's site repeats.
+
+    Put it right after a reader of raw pages (it cleans each page itself, to see
+    its blocks; the documents go on unchanged).  Each task writes
+    `<output_folder>/counts/<rank>.counts` (cleannews.learn.Counts.save) and
+    `<output_folder>/blocks/<rank>.jsonl.gz` (the keyed blocks of its pages, which
+    the merge reads back instead of cleaning every page again).  `output_folder`
+    is a local or shared path (Counts.save writes files atomically, not to fsspec URLs).
+    Then run CleannewsLearnRules once over the same folder.
+    """
+
+    name = "🧮 cleannews learn: count"
+    type = "📊 - STATS"
+
+    def __init__(self, output_folder, site: str | None = None, rules=(), builtin_rules: bool = True,
+                 disable=(), languages=(), url_key: str = "url", html_key: str = "html"):
+        """`site`: the site of pages that come without a URL (`--site`); the rule options and
+        the keys are CleannewsExtractor's."""
+        super().__init__()
+        self.output_folder = str(Path(output_folder).resolve())
+        self.site = site
+        self.rule_args = _CleannewsStep(rules, builtin_rules, disable, languages).rule_args
+        self.url_key, self.html_key = url_key, html_key
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        import json
+
+        from cleannews.api import load_rules
+        from cleannews.document import Document
+        from cleannews.learn import Counts, keyed, page_blocks, page_site
+        from cleannews.pipeline import clean_document
+        from cleannews.write import atomic_open
+
+        ruleset = load_rules(*self.rule_args)
+        counts = Counts()
+        folder = Path(self.output_folder)
+        with atomic_open(folder / "blocks" / f"{rank:05d}.jsonl.gz", "gz") as spill:
+            for doc in data or ():
+                self.stat_update(StatHints.total)
+                with self.track_time():
+                    try:
+                        page = doc.metadata.get(self.html_key)
+                        page = doc.text if page is None else page
+                        url = doc.metadata.get(self.url_key)
+                        page_doc = Document(source=str(doc.id), url=url if isinstance(url, str) else None,
+                                            data=page.encode("utf-8", "surrogatepass") if isinstance(page, str) else page)
+                        clean_document(page_doc, ruleset)
+                        site = page_site(page_doc, ruleset, self.site)
+                        if site is None:
+                            self.stat_update("no_site")
+                        else:
+                            blocks = keyed(site, page_blocks(page_doc))
+                            counts.add_keys(site, [(k, f) for k, f, _ in blocks], page_doc.metadata.get("sitename"))
+                            spill.write(json.dumps([site, [[k, t] for k, _, t in blocks]], ensure_ascii=False) + "\n")
+                            self.stat_update("counted")
+                    except Exception as exc:  # noqa: BLE001 - one bad page never stops the task
+                        self.stat_update("input_error" if isinstance(exc, InputError) else "clean_error")
+                        logger.warning(f"cleannews learn: {doc.id}: {exc}")
+                yield doc
+        counts.save(folder / "counts" / f"{rank:05d}.counts")
+
+
+class CleannewsLearnRules(PipelineStep):
+    """The merge of `cleannews learn`: every task's counts, then the learned rule sets.
+
+    Run it alone, with one task, after CleannewsLearnCounts (as the `depends=` of its
+    executor): it merges `<input_folder>/counts/*.counts`, reads the blocks back to
+    keep the texts of the frequent ones (pass 2), and writes one
+    `<output_folder>/<site>.yaml` per site, as `cleannews learn -o` does.  The options
+    are the command's (`min_pages`, `min_share`, `exclude`, `include_classified`) and
+    the rule options (the learned rules borrow the sites' fingerprints and categories).
+    """
+
+    name = "🧮 cleannews learn: merge"
+    type = "📊 - STATS"
+
+    def __init__(self, input_folder, output_folder, min_pages: int = 3, min_share: float = 0.3, exclude=(),
+                 include_classified: bool = False, rules=(), builtin_rules: bool = True, disable=(), languages=()):
+        super().__init__()
+        self.input_folder = str(Path(input_folder).resolve())
+        self.output_folder = str(Path(output_folder).resolve())
+        self.min_pages, self.min_share = min_pages, min_share
+        self.exclude, self.include_classified = tuple(exclude), include_classified
+        self.rule_args = _CleannewsStep(rules, builtin_rules, disable, languages).rule_args
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        if data is not None:
+            yield from data
+        if rank != 0:
+            return
+        import gzip
+        import json
+
+        from cleannews.api import load_rules
+        from cleannews.learn import Counts, categorizer
+        from cleannews.write import atomic_write
+
+        ruleset = load_rules(*self.rule_args)
+        folder = Path(self.input_folder)
+        counts = Counts()
+        for path in sorted((folder / "counts").glob("*.counts")):
+            counts.merge(Counts.load(path))
+            self.stat_update("shards")
+        for path in sorted((folder / "blocks").glob("*.jsonl.gz")):
+            with gzip.open(path, "rt", encoding="utf-8") as spill:
+                for line in spill:
+                    site, blocks = json.loads(line)
+                    counts.add_keyed_examples(site, [(k, 0, t) for k, t in blocks], self.min_pages, self.min_share)
+        sites = {}
+        for s in ruleset.sets:  # as the learn command: each site's own rule set lends fingerprints and sitename
+            if s.site and s.site not in sites and (s.fingerprints or s.sitename):
+                sites[s.site] = s
+        files = counts.to_rules(self.min_pages, self.min_share, exclude=self.exclude,
+                                include_classified=self.include_classified, sites=sites,
+                                categorize=categorizer(ruleset))
+        for site, text in sorted(files.items()):
+            atomic_write(Path(self.output_folder) / f"{site}.yaml", text)
+            self.stat_update("rule_sets")
+            self.stat_update("rules", value=text.count("\n  - id: "))
+        self.stat_update("sites", value=len(counts.pages))
