@@ -50,6 +50,8 @@ MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one lo
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _WORD = regex.compile(r"\w+(?:['’]\w+)*")
 _TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and comment headers
+# A clock time alone on its line heads an update of a live or running story ("4:14 p.m."): article text
+_BARE_TIME = regex.compile(r"\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:uhr|h|[A-Z]{2,4})?\.?", regex.I)
 _SENTENCE_END = frozenset(".!?…。！？")
 _CLOSERS = "\"'”’»)]）」』"
 
@@ -169,7 +171,7 @@ def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Coun
     if "©" in text:
         return BAD, "copyright"
     if size < LENGTH_LOW:
-        if _TIME.search(text):
+        if _TIME.search(text) and not _BARE_TIME.fullmatch(text):
             return BAD, "timestamp"
         if indented and not sentence:
             return BAD, "menu"
