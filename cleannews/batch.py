@@ -224,7 +224,11 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
         planned = plan(sources, output, options.fmt)
         if all(kind == "page" for kind, *_ in planned):
             progress.total(len(planned))  # a corpus's record count is unknown until read
+        root = output.resolve()
         for kind, path, target in planned:
+            if not target.parent.resolve().is_relative_to(root):  # a symlink in OUTPUT pointing away
+                report(InputError(str(path), f"output path leaves the output folder ({target}); skipped").as_dict())
+                continue
             if options.resume and target.exists():
                 summary.resumed += 1
                 continue

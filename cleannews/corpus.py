@@ -40,7 +40,10 @@ def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits 
     url = data.get(fields.url)
     doc = Document(source=f"{record.source}:{record.line}", data=page.encode("utf-8", "surrogatepass") if isinstance(page, str) else page,
                    url=url if isinstance(url, str) else None)
-    clean_document(doc, ruleset, limits=limits)
+    try:
+        clean_document(doc, ruleset, limits=limits)
+    except InputError as exc:  # say which record, by line
+        raise InputError(record.source, exc.reason, record.line) from None
     out = {k: v for k, v in data.items() if not isinstance(v, bytes)}
     out[fields.text] = doc.text
     meta = metadata(doc)

@@ -49,10 +49,53 @@ def open_binary(path_or_file):
     if kind == "xz":
         return lzma.LZMAFile(raw)
     if kind == "zst":
+        return io.BufferedReader(_ZstdReader(raw))
+    return raw
+
+
+class _ZstdReader(io.RawIOBase):
+    """Zstandard frames, one after another; a stream that ends inside a frame raises EOFError
+    (zstandard's own stream reader reports such a truncated file as a clean end)."""
+
+    def __init__(self, raw):
         import zstandard
 
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True))
-    return raw
+        self.raw, self.zstd = raw, zstandard
+        self.frame = zstandard.ZstdDecompressor().decompressobj()
+        self.pending = b""
+        self.started = False
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.pending:
+            chunk = self.raw.read(1 << 16)
+            if not chunk:
+                if self.started and not self.frame.eof:
+                    raise EOFError("zstd data ends inside a frame (truncated file)")
+                return 0
+            self.pending = self._feed(chunk)
+        n = min(len(buffer), len(self.pending))
+        buffer[:n], self.pending = self.pending[:n], self.pending[n:]
+        return n
+
+    def _feed(self, chunk: bytes) -> bytes:
+        out = []
+        while chunk:
+            if self.frame.eof:  # the next frame of a multi-frame file
+                self.frame = self.zstd.ZstdDecompressor().decompressobj()
+            self.started = True
+            try:
+                out.append(self.frame.decompress(chunk))
+            except self.zstd.ZstdError as exc:
+                raise ValueError(f"broken zstd data: {exc}") from None
+            chunk = self.frame.unused_data if self.frame.eof else b""
+        return b"".join(out)
+
+    def close(self):
+        self.raw.close()
+        super().close()
 
 
 def container(path: Path) -> str:
@@ -61,7 +104,10 @@ def container(path: Path) -> str:
         with open_binary(path) as fh:
             head = fh.read(4096)
     except _BROKEN:
-        return "page"  # let the page reader report the broken bytes
+        # compressed data that breaks off at once: a gzipped page is read whole (and reported
+        # broken there); other compressed files are corpora, whose reader reports the break
+        with open(path, "rb") as fh:
+            return "page" if compression(fh.read(8)) in (None, "gz") else "jsonl"
     if head.startswith(b"WARC/"):
         return "warc"
     first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].strip()
@@ -117,14 +163,18 @@ def warc_records(path: Path, counts: dict):
             for record in ArchiveIterator(fh):
                 number += 1
                 ctype = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
-                if record.rec_type != "response" or "html" not in ctype.lower():
+                html = record.rec_type == "response" and "html" in ctype.lower()
+                payload = record.content_stream().read() if html else record.raw_stream.read()
+                if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length
+                    raise EOFError(f"record {number} is cut short")
+                if not html:
                     counts["skipped"] = counts.get("skipped", 0) + 1
                     continue
                 yield Record(source, number, {
                     "id": record.rec_headers.get_header("WARC-Record-ID"),
                     "url": record.rec_headers.get_header("WARC-Target-URI"),
                     "date": record.rec_headers.get_header("WARC-Date"),
-                    "html": record.content_stream().read(),
+                    "html": payload,
                 })
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a broken archive
-            raise InputError(source, f"WARC breaks off after record {number}: {exc or type(exc).__name__}") from None
+            raise InputError(source, f"WARC breaks off after record {number - 1}: {exc or type(exc).__name__}") from None
