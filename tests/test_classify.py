@@ -103,6 +103,25 @@ def test_cjk_lines_count_characters():
     assert [b.text for b in doc.blocks if b.kept] == lines[3:6]
 
 
+def test_a_clock_time_alone_heads_an_update_and_keeps_the_story_whole():
+    """A live story ("The Latest") heads each update with its time: the updates are one article;
+    a line with a date or a name beside the time (a comment or post header) is still a timestamp."""
+    para = ("Authorities say the man who was stabbed on the train had tried to stop a robbery, "
+            "and the police are looking for witnesses who were in the car at the time. ") * 2
+    lines = ["Home", "News", "10 p.m.", para, para.replace("train", "bus"), "4:14 p.m.",
+             para.replace("man", "woman"), para.replace("police", "officers"), "Contact"]
+    doc = Document(source="t", kind="text", metadata={"language": "en"},
+                   blocks=[Block(text=t, raw=t, line=i * 2 + 1) for i, t in enumerate(lines)])
+    classify(doc)
+    assert [b.text for b in doc.blocks if b.kept][-3:] == lines[5:8]
+
+    lines[5] = "Jane Doe on November 19, 2019 at 4:14 pm"
+    doc = Document(source="t", kind="text", metadata={"language": "en"},
+                   blocks=[Block(text=t, raw=t, line=i * 2 + 1) for i, t in enumerate(lines)])
+    classify(doc)
+    assert doc.blocks[5].removal.rule == "classifier.timestamp"
+
+
 @pytest.mark.parametrize("path", sorted(BENCH.glob("*.txt")), ids=lambda p: p.name[:8])
 def test_cleaning_is_idempotent(path):
     """The clean text, cleaned again, comes out the same (all rules and the classifier)."""
