@@ -26,27 +26,37 @@ def apply_rules(doc: Document, active: Active) -> Document:
                 errors.append(exc.rule_id)
             return False
 
-    for rule in active.spans:
-        i = 0
-        while i < n:
-            if test(rule.start, i):
-                end = next((j for j in range(i, min(n, i + rule.max_blocks + 1)) if test(rule.end, j)), None)
-                if end is not None:
-                    for j in range(i, end + 1):
+    spans, trailers, block_rules = active.spans, active.trailers, active.blocks
+    if spans:
+        starts = [set(active.start_index.candidates(blocks[i].text, norms[i], words[i])) for i in range(n)]
+        for k, rule in enumerate(spans):
+            i = 0
+            while i < n:
+                if k in starts[i] and test(rule.start, i):
+                    end = next((j for j in range(i, min(n, i + rule.max_blocks + 1)) if test(rule.end, j)), None)
+                    if end is not None:
+                        for j in range(i, end + 1):
+                            doc.remove(j, rule.id, rule.category)
+                        i = end
+                i += 1
+    if trailers:
+        index = active.trailer_index
+        within = max(r.within for r in trailers)
+        hits = {i: set(index.candidates(blocks[i].text, norms[i], words[i])) for i in range(max(0, n - within), n)}
+        for k, rule in enumerate(trailers):
+            for i in range(max(0, n - rule.within), n):
+                if k in hits[i] and test(rule.match, i):
+                    for j in range(i, n):
                         doc.remove(j, rule.id, rule.category)
-                    i = end
-            i += 1
-    for rule in active.trailers:
-        for i in range(max(0, n - rule.within), n):
-            if test(rule.match, i):
-                for j in range(i, n):
-                    doc.remove(j, rule.id, rule.category)
-                break
-    for i in range(n):
-        if blocks[i].removal is not None:
-            continue
-        for rule in active.blocks:
-            if test(rule.match, i):
-                doc.remove(i, rule.id, rule.category)
-                break
+                    break
+    if block_rules:
+        index = active.block_index
+        for i in range(n):
+            if blocks[i].removal is not None:
+                continue
+            for k in index.candidates(blocks[i].text, norms[i], words[i]):
+                rule = block_rules[k]
+                if test(rule.match, i):
+                    doc.remove(i, rule.id, rule.category)
+                    break
     return doc

@@ -279,8 +279,6 @@ def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
 
 _EDGES = {"start": (r"^(?:", r")(?!\w)"), "end": (r"(?<!\w)(?:", r")$"),
           "contains": (r"(?<!\w)(?:", r")(?!\w)")}
-# what a pattern cannot carry into a combined alternation: references to its own groups
-_UNCOMBINABLE = regex.compile(r"\\[1-9]|\\g<|\(\?P[=>]|\(\?&|\(\?[0-9R+-]")
 
 
 def _trie(phrases) -> str:
@@ -302,102 +300,113 @@ def _trie(phrases) -> str:
     return build(root)
 
 
+def _literal_head(pattern: str) -> str | None:
+    """The literal text a pattern's every match starts with (lowercase ASCII), when it is `^` and
+    at least PREFIX letters; None otherwise (alternation at the top, classes, escapes ...)."""
+    if not pattern.startswith("^"):
+        return None
+    depth = 0
+    escaped = in_class = False
+    for ch in pattern:  # a top-level `|` means not every branch is anchored
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return None
+    head = ""
+    for ch in pattern[1:]:
+        if not (ch.isascii() and (ch.isalnum() or ch == " ")):
+            if ch in "?*{" and head:
+                head = head[:-1]  # the last letter is optional or repeated
+            break
+        head += ch
+    return head.lower()[:Index.PREFIX] if len(head) >= Index.PREFIX else None
+
+
 class Index:
     """Many matchers as one test, for the rule sets of a page.
 
     Most blocks match no rule, so a block first meets a prefilter: the words
     limit, a dict lookup of its normalized text for exact phrases, one
-    prefix-tree regex for every other phrase (per match mode), and one
-    alternation of every pattern.  Only a block that passes is tested by
-    groups of GROUP matchers (each with its own combined regexes), and only
-    the matchers of a group that passes run one by one, in rule order, so the
-    first rule to claim a block is the same as when each rule runs alone.
-
-    A combined pattern that times out lets every matcher it holds run alone,
-    so the rule at fault is still the one named (PatternTimeout).
+    prefix-tree regex for every other phrase (per match mode), and a dict
+    lookup of its first letters for the patterns anchored on a literal start.
+    Only a block that passes is tested by groups of GROUP matchers (each with
+    its own phrase tree), and only the matchers that may match run one by one,
+    in rule order, so the first rule to claim a block is the same as when each
+    rule runs alone.  Patterns that start otherwise run on every block, each
+    alone (a `regex` alternation of many patterns costs more than the patterns
+    one by one), so a pattern that times out is still named (PatternTimeout).
     """
 
     GROUP = 48
+    PREFIX = 4  # letters of a pattern's literal start used as its key
 
     def __init__(self, matchers: list[Matcher]):
         self.matchers = matchers
         limits = [m.max_words for m in matchers]
         self.max_words = None if None in limits else max(limits, default=0)
         self.exact: dict[str, list[int]] = {}
-        self.always: list[int] = []  # matchers whose patterns do not combine: tested on every block
+        self.heads: dict[str, list[int]] = {}  # literal start of anchored patterns -> matchers
+        always = set()  # matchers tested on every block
         for i, m in enumerate(matchers):
             for phrase in m.exact:
                 self.exact.setdefault(phrase, []).append(i)
             if (m.phrase_re is not None and not m.phrases) or (m.pattern_re is not None and not m.patterns):
-                self.always.append(i)  # built by hand, its regexes unknown to the prefilter
-        self._skip = set(self.always)
+                always.add(i)  # built by hand, its regexes unknown to the prefilter
+            elif m.patterns:
+                heads = [_literal_head(p) for p in m.patterns]
+                if None in heads:
+                    always.add(i)
+                else:
+                    for head in set(heads):
+                        self.heads.setdefault(head, []).append(i)
+        self.always = sorted(always)
         self.groups = []
         for start in range(0, len(matchers), self.GROUP):
             indices = range(start, min(start + self.GROUP, len(matchers)))
-            phrase_re, pattern_re = self._combine(indices)
-            if phrase_re is not None or pattern_re is not None:
-                self.groups.append((phrase_re, pattern_re, indices))
-        self.phrase_re, self.pattern_re = self._combine(range(len(matchers)), record=True)
+            phrase_re = self._phrases(indices)
+            if phrase_re is not None:
+                self.groups.append((phrase_re, indices))
+        self.phrase_re = self._phrases(range(len(matchers))) if len(self.groups) > 1 else (
+            self.groups[0][0] if self.groups else None)
 
-    def _combine(self, indices, record: bool = False):
-        by_mode: dict[str, list[str]] = {}
-        patterns = []
+    def _phrases(self, indices):
+        by_mode: dict[str, set] = {}
         for i in indices:
             m = self.matchers[i]
-            if i in self._skip:
-                continue
-            if m.mode != "exact" and m.phrases:
-                by_mode.setdefault(m.mode, []).extend(m.phrases)
-            if m.patterns:
-                if any(_UNCOMBINABLE.search(p) for p in m.patterns):
-                    if record:
-                        self.always.append(i)
-                    continue
-                flag = "i" if m.ignore_case else "-i"
-                patterns += [f"(?{flag}:{p})" for p in m.patterns]
-        phrase_re = (regex.compile("|".join(_EDGES[mode][0] + _trie(sorted(set(phrases))) + _EDGES[mode][1]
-                                            for mode, phrases in sorted(by_mode.items())))
-                     if by_mode else None)
-        pattern_re = None
-        if patterns:
-            try:
-                pattern_re = regex.compile("|".join(patterns), regex.VERSION1)
-            except regex.error:  # the patterns compile alone, not together: test them alone
-                pattern_re = _ALWAYS
-        return phrase_re, pattern_re
+            if m.mode != "exact" and m.phrases and m.phrase_re is not None:
+                by_mode.setdefault(m.mode, set()).update(m.phrases)
+        if not by_mode:
+            return None
+        return regex.compile("|".join(_EDGES[mode][0] + _trie(sorted(phrases)) + _EDGES[mode][1]
+                                      for mode, phrases in sorted(by_mode.items())))
 
     def candidates(self, text: str, norm: str, words: int) -> list[int]:
         """The matchers that may match the block, in rule order (a superset of those that do)."""
         if self.max_words is not None and words > self.max_words:
             return []
-        found = self.exact.get(norm)
-        found = list(found) if found else []
-        if self.always:
-            found += self.always
-        phrase_hit = self.phrase_re is not None and self.phrase_re.search(norm) is not None
-        pattern_hit = _search(self.pattern_re, text)
-        if phrase_hit or pattern_hit:
-            for phrase_re, pattern_re, indices in self.groups:
-                if ((phrase_hit and phrase_re is not None and phrase_re.search(norm) is not None)
-                        or (pattern_hit and _search(pattern_re, text))):
-                    found += indices
-        elif not found:
-            return found
-        return sorted(set(found))
-
-
-_ALWAYS = object()  # a combined pattern that could not be built: every block passes it
-
-
-def _search(pattern, text: str) -> bool:
-    if pattern is None:
-        return False
-    if pattern is _ALWAYS:
-        return True
-    try:
-        return pattern.search(text, timeout=REGEX_TIMEOUT) is not None
-    except TimeoutError:
-        return True  # let the matchers run alone: the one at fault names itself
+        found = self.always
+        extra = self.exact.get(norm)
+        if self.heads:
+            head = self.heads.get(text[:2 * self.PREFIX].casefold()[:self.PREFIX])
+            if head:
+                extra = extra + head if extra else head
+        if self.phrase_re is not None and self.phrase_re.search(norm) is not None:
+            for phrase_re, indices in self.groups:
+                if phrase_re.search(norm) is not None:
+                    extra = (extra or []) + list(indices)
+        if extra:
+            found = sorted(set(found).union(extra))
+        return found
 
 
 def _check_keys(path: Path, data: dict, allowed: set, rid: str | None) -> None:
