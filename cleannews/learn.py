@@ -286,6 +286,7 @@ class Counts:
         blocks that the classifier removed on every page.  `sites`: site ->
         RuleSet already loaded for it (its fingerprints are copied).
         `categorize(text)`: a category for a block, or None for boilerplate.
+        Thresholds lower than those given to add_examples find no texts to write.
         """
         excluded = _exclusions(exclude)
         out = {}
