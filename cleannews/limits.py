@@ -36,15 +36,22 @@ def deadline(seconds: float, source: str):
         yield
         return
 
+    armed = True
+
     def expire(signum, frame):
-        raise _Expired()
+        if armed:
+            raise _Expired()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # the alarm repeats every 50 ms: an exception raised inside a finaliser or a C callback is
+    # swallowed by Python ("unraisable"), the next one lands in ordinary code
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     except _Expired:
+        armed = False
         raise InputError(source, f"took longer than --timeout ({seconds:g} s); skipped") from None
     finally:
+        armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
