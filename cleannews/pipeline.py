@@ -19,8 +19,35 @@ def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limi
         raise InputError(doc.source, f"larger than --max-bytes ({limits.max_bytes:,} bytes); skipped")
     with deadline(limits.timeout, doc.source):
         _clean(doc, ruleset, rules_only)
+        if doc.kind != "html" and not rules_only:
+            _settle(doc, ruleset)
     _guard_over_removal(doc, limits.max_removed)
     return doc
+
+
+def _settle(doc: Document, ruleset: Rules, rounds: int = 4) -> None:
+    """Clean the clean text again until nothing changes, so that cleaning clean output is a no-op.
+
+    The classifier reads layout (indentation, blank lines) that the clean text
+    no longer has, so a second look can judge a block differently.  That look
+    is at the article alone, a fraction of the page, and its removals are
+    reported on the original blocks (one kept block is one line of the text).
+    """
+    for _ in range(rounds):
+        text = doc.text
+        if not text:
+            return
+        again = Document(source=doc.source, data=text.encode("utf-8", "surrogatepass"), url=doc.url)
+        _clean(again, ruleset, rules_only=False)
+        if again.text == text:
+            return
+        kept = [i for i, b in enumerate(doc.blocks) if b.kept]
+        for i, block in zip(kept, again.blocks, strict=True):
+            if block.removal:
+                doc.remove(i, block.removal.rule, block.removal.category)
+        for key in ("title", "empty"):
+            if key in again.metadata and key not in doc.metadata:
+                doc.metadata[key] = again.metadata[key]
 
 
 def _clean(doc: Document, ruleset: Rules, rules_only: bool) -> None:

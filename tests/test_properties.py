@@ -10,7 +10,7 @@ LINES = [line for p in [SAMPLES / "themoscowtimes-spy-agencies.raw.txt", *sorted
          for line in p.read_text(encoding="utf-8").split("\n")]
 PROSE = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=200)
 PAGE_LINES = st.lists(st.one_of(st.sampled_from(LINES), PROSE, st.just("")), min_size=1, max_size=60)
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
