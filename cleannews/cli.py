@@ -42,7 +42,7 @@ def cli(ctx, quiet, verbose):
     """
     if quiet and verbose:
         raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
-    # what the commands read through ctx.find_root().obj (see cleannews.explain.notice)
+    # what the commands read through ctx.find_root().obj (see cleannews.commands.common.notice)
     ctx.obj = {"quiet": quiet, "verbose": verbose}
 
 

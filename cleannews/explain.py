@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import os
 
-import click
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -38,15 +37,6 @@ def make_console(stderr: bool = False) -> Console:
         console = Console(stderr=stderr, markup=False, emoji=False, highlight=False,
                           width=PIPE_WIDTH, soft_wrap=True)
     return console
-
-
-def notice(message: str, *, verbose: bool = False) -> None:
-    """A message on stderr, unless -q; with `verbose`, only under -v."""
-    ctx = click.get_current_context(silent=True)
-    opts = (ctx.find_root().obj if ctx else None) or {}
-    if opts.get("quiet") or (verbose and not opts.get("verbose")):
-        return
-    click.echo(f"cleannews: {message}", err=True)
 
 
 def show(console: Console, renderable: RenderableType, pager: bool = True) -> None:

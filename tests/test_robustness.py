@@ -2,7 +2,6 @@
 import gzip
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -152,13 +151,13 @@ def test_jsonl_bad_records_are_reported_by_line_and_the_rest_goes_on(tmp_path, r
     lines = records(3, raw) + ['{"id": 3, "text": ', "42", '{"id": 5}', json.dumps({"id": 6, "text": "x" * 3000}),
                                json.dumps({"id": 7, "text": 7})]
     (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run("batch", tmp_path / "c.jsonl", "-o", tmp_path / "out", "--max-bytes", "2000")
+    assert run("batch", tmp_path / "c.jsonl", "-o", tmp_path / "out", "--max-bytes", "2000").exit_code == 1
     errors = {e["line"]: e["error"] for e in map(json.loads, (tmp_path / "out" / "errors.jsonl").read_text().splitlines())}
     assert set(errors) == {1, 2, 3, 4, 5, 6, 7, 8}  # the seed records are over 2000 bytes too
     assert "not valid JSON" in errors[4] and "a JSON int, not an object" in errors[5]
     assert "has no 'html' or 'text' field" in errors[6] and "larger than --max-bytes" in errors[7]
     assert "holds a JSON int, not a page" in errors[8]
-    result = run("batch", tmp_path / "c.jsonl", "-o", tmp_path / "out2")
+    assert run("batch", tmp_path / "c.jsonl", "-o", tmp_path / "out2").exit_code == 1
     kept = [json.loads(line)["id"] for line in (tmp_path / "out2" / "c.jsonl").read_text().splitlines()]
     assert kept == [0, 1, 2, 6]
 

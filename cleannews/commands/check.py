@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import field_options, global_flag, limit_options, limits, load, rule_options
+from cleannews.commands.common import field_options, limit_options, limits, load, notice, rule_options
 from cleannews.errors import InputError
 
 EPILOG_CHECK = """\b
@@ -36,9 +36,7 @@ def _run(paths, write, fields, ruleset, bounds) -> int:
         found += bool(findings)
         for finding in findings:
             click.echo(("fixed " if write else "") + str(finding))
-    if not global_flag("quiet"):
-        verb = "fixed" if write else "with boilerplate"
-        click.echo(f"cleannews: {len(paths)} files, {found} {verb}, {failed} errors", err=True)
+    notice(f"{len(paths)} files, {found} {'fixed' if write else 'with boilerplate'}, {failed} errors")
     return 1 if failed or (found and not write) else 0
 
 

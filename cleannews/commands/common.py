@@ -59,6 +59,13 @@ def global_flag(name: str) -> bool:
     return bool(((ctx.find_root().obj if ctx else None) or {}).get(name))
 
 
+def notice(message: str, *, verbose: bool = False) -> None:
+    """A message on stderr, unless -q; with `verbose`, only under -v."""
+    if global_flag("quiet") or (verbose and not global_flag("verbose")):
+        return
+    click.echo(f"cleannews: {message}", err=True)
+
+
 def load(extra_rules, no_builtin_rules, disable, use_config: bool = True):
     """The compiled rules, from the flags and the project configuration; or a one-line error and exit 78."""
     from cleannews.api import load_rules

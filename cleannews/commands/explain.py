@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cleannews.commands.common import fail, limit_options, limits, load, rule_options
+from cleannews.commands.common import fail, limit_options, limits, load, notice, rule_options
 from cleannews.errors import EXIT_INTERNAL, CleannewsError
 
 EPILOG = """\b
@@ -36,7 +36,7 @@ def explain(input, as_diff, url, pager, max_bytes, timeout, max_removed, extra_r
     extraction come next, then every block of the input in order.  Colour
     only on a terminal; NO_COLOR turns colour off.
     """
-    from cleannews.explain import diff, explain as render, make_console, notice, show
+    from cleannews.explain import diff, explain as render, make_console, show
     from cleannews.pipeline import clean_document
     from cleannews.read import read_path
 

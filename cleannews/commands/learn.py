@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import field_options, global_flag, load, rule_options
+from cleannews.commands.common import field_options, global_flag, load, notice, rule_options
 
 EPILOG = """\b
 Examples:
@@ -54,7 +54,6 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
     to stdout.
     """
     from cleannews.errors import CleannewsError
-    from cleannews.explain import notice
     from cleannews.learn import Options, categorizer, learn as run
     from cleannews.write import atomic_write
 

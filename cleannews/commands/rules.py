@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import load, rule_options
+from cleannews.commands.common import load, notice, rule_options
 from cleannews.errors import EXIT_USAGE
 
 LIST_EPILOG = """\b
@@ -73,7 +73,6 @@ def rules_test(paths, no_builtin_rules):
     --no-builtin-rules, the built-in ones) that do drop it.
     """
     from cleannews.examples import check_rule
-    from cleannews.explain import notice
 
     ruleset = load(paths, no_builtin_rules or bool(paths), (), use_config=False)
     # who else drops a missed example: the rules tested, and the built-in ones they would run beside
@@ -124,7 +123,6 @@ def _firing(candidates, example: str, skip: str) -> list[str]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def rules_validate(paths):
     """Check rule files (keys, types, patterns, ids) without running them."""
-    from cleannews.explain import notice
 
     ruleset = load(paths, True, (), use_config=False)  # the files given alone: not the built-in rules beside them
     for s in ruleset.sets:
@@ -168,7 +166,7 @@ def rules_list(categories, language, site, as_json, extra_rules, no_builtin_rule
     from rich import box
     from rich.table import Table
 
-    from cleannews.explain import make_console, notice, show
+    from cleannews.explain import make_console, show
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
     chosen = _select(ruleset, set(categories), language, site)
