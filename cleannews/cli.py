@@ -37,8 +37,9 @@ def cli(ctx, quiet, verbose):
     """Strip boilerplate (paywall, newsletter and donation appeals, menus, captions)
     from scraped news pages, and keep the article.
 
-    Exit codes: 0 ok; 1 some inputs failed or rule examples failed; 2 usage
-    error; 78 rule or configuration error; 123 internal error.
+    Exit codes: 0 ok; 1 check found boilerplate, some inputs failed, or rule
+    examples failed; 2 usage error; 78 rule or configuration error; 123
+    internal error; 130 interrupted.
     """
     if quiet and verbose:
         raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
