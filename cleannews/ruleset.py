@@ -74,6 +74,11 @@ class Matcher:
     patterns: tuple = ()
     ignore_case: bool = True
 
+    @functools.cached_property
+    def literals(self) -> frozenset | None:
+        """Strings one of which a block's casefolded text holds when the patterns match (see Index)."""
+        return required_literals(self.patterns) if self.patterns else None
+
     def __call__(self, text: str, norm: str, words: int) -> bool:
         if self.max_words is not None and words > self.max_words:
             return False
@@ -281,7 +286,7 @@ _EDGES = {"start": (r"^(?:", r")(?!\w)"), "end": (r"(?<!\w)(?:", r")$"),
           "contains": (r"(?<!\w)(?:", r")(?!\w)")}
 
 
-def _trie(phrases) -> str:
+def _trie(phrases, escape=regex.escape) -> str:
     """One regex matching any of `phrases`, as a prefix tree: a search costs what one phrase costs."""
     root: dict = {}
     for phrase in phrases:
@@ -291,7 +296,7 @@ def _trie(phrases) -> str:
         node[""] = {}
 
     def build(node: dict) -> str:
-        branches = [regex.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        branches = [escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -332,6 +337,147 @@ def _literal_head(pattern: str) -> str | None:
     return head.lower()[:Index.PREFIX] if len(head) >= Index.PREFIX else None
 
 
+MAX_LITERALS = 64  # strings one requirement may list; past this a pattern runs on every block
+_P_CLASS = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|\w)")  # \p{..}: a class, which `re` does not know
+_BAD_BRACE = regex.compile(r"(\\\\|\\\{)|\{(?!\d+(?:,\d*)?\}|,\d+\})")  # `{` not a repeat: fuzzy matching in `regex`
+
+
+def required_literals(patterns) -> frozenset | None:
+    """Casefolded strings one of which every match of any of `patterns` contains; None when a
+    pattern requires none that can be told (then it runs on every block).
+
+    The patterns are read with Python's own `re` parser (\\p{..} classes stood in by \\w), and
+    what `re` would read differently from `regex` (nested sets, set operations, fuzzy
+    repeats) is not read at all.  A class, a `.` or an optional part ends a literal; short
+    alternations are expanded (`(?:help|support) us` gives "help us", "support us").
+    """
+    found: set[str] = set()
+    for pattern in patterns:
+        strings = _pattern_literals(pattern)
+        if not strings:
+            return None
+        found |= strings
+    # a string that holds another one of the set adds nothing: the shorter is present whenever it is
+    return frozenset(s for s in found if not any(t != s and t in s for t in found))
+
+
+def _pattern_literals(pattern: str) -> set[str] | None:
+    plain = _P_CLASS.sub(lambda m: m.group(1) or r"\w", pattern)
+    if not _plain_sets(pattern) or any(m.group(1) is None for m in _BAD_BRACE.finditer(plain)):
+        return None
+    import re._parser as sre_parse  # Python's own regex parser: only when rules are indexed
+
+    try:
+        tree = sre_parse.parse(plain, 0)
+    except Exception:  # noqa: BLE001 - syntax only `regex` knows: no prefilter for this pattern
+        return None
+    found = _seq_required(list(tree))
+    return {s.casefold() for s in found} if found and "" not in found else None
+
+
+def _plain_sets(pattern: str) -> bool:
+    """No `[` inside a set and no `&&`, `||`, `--`, `~~` (set operations in regex's VERSION1)."""
+    in_set = escaped = False
+    prev = ""
+    for ch in pattern:
+        if escaped:
+            escaped, prev = False, ""
+        elif ch == "\\":
+            escaped = True
+        elif in_set:
+            if ch == "[" or (ch in "&|-~" and prev == ch):
+                return False
+            if ch == "]" and prev not in ("[", "^["):
+                in_set = False
+            prev = "^[" if prev == "[" and ch == "^" else ch
+        elif ch == "[":
+            in_set, prev = True, "["
+    return True
+
+
+def _finite(node) -> set[str] | None:
+    """The few strings a parsed node can match, or None (a class, `.`, a repeat, too many)."""
+    from re import _constants as c
+
+    op, av = node
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return {""}  # consumes nothing
+    if op is c.IN:
+        return {chr(v) for _, v in av} if len(av) <= 8 and all(o is c.LITERAL for o, _ in av) else None
+    if op is c.SUBPATTERN:
+        return _seq_finite(list(av[-1]))
+    if op is c.ATOMIC_GROUP:
+        return _seq_finite(list(av))
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            strings = _seq_finite(list(branch))
+            if strings is None or len(out | strings) > MAX_LITERALS:
+                return None
+            out |= strings
+        return out
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[1] <= 1:
+        strings = _seq_finite(list(av[2])) if av[1] == 1 else set()
+        return None if strings is None else strings | ({""} if av[0] == 0 else set())
+    return None
+
+
+def _seq_finite(seq) -> set[str] | None:
+    out = {""}
+    for node in seq:
+        strings = _finite(node)
+        if strings is None:
+            return None
+        out = {a + b for a in out for b in strings}
+        if len(out) > MAX_LITERALS:
+            return None
+    return out
+
+
+def _seq_required(seq) -> set[str] | None:
+    """The best set of strings one of which every match of the sequence contains."""
+    options, run = [], {""}
+    for node in seq:
+        strings = _finite(node)
+        if strings is not None:
+            longer = {a + b for a in run for b in strings}
+            if len(longer) <= MAX_LITERALS:
+                run = longer
+                continue
+            options.append(run)
+            run = strings
+            continue
+        options += [run, _node_required(node)]
+        run = {""}
+    options.append(run)
+    options = [o for o in options if o and "" not in o]
+    # the longest shortest string, then the fewest strings
+    return max(options, key=lambda o: (min(map(len, o)), -len(o))) if options else None
+
+
+def _node_required(node) -> set[str] | None:
+    from re import _constants as c
+
+    op, av = node
+    if op is c.SUBPATTERN:
+        return _seq_required(list(av[-1]))
+    if op is c.ATOMIC_GROUP:
+        return _seq_required(list(av))
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            strings = _seq_required(list(branch))
+            if not strings:
+                return None
+            out |= strings
+        return out
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _seq_required(list(av[2]))
+    return None
+
+
 class Index:
     """Many matchers as one test, for the rule sets of a page.
 
@@ -352,10 +498,11 @@ class Index:
 
     def __init__(self, matchers: list[Matcher]):
         self.matchers = matchers
-        limits = [m.max_words for m in matchers]
-        self.max_words = None if None in limits else max(limits, default=0)
+        self.limits = [m.max_words for m in matchers]
+        self.max_words = None if None in self.limits else max(self.limits, default=0)
         self.exact: dict[str, list[int]] = {}
         self.heads: dict[str, list[int]] = {}  # literal start of anchored patterns -> matchers
+        literals: dict[str, list[int]] = {}  # a string the patterns require -> matchers
         always = set()  # matchers tested on every block
         for i, m in enumerate(matchers):
             for phrase in m.exact:
@@ -364,12 +511,33 @@ class Index:
                 always.add(i)  # built by hand, its regexes unknown to the prefilter
             elif m.patterns:
                 heads = [_literal_head(p) for p in m.patterns]
-                if None in heads:
-                    always.add(i)
-                else:
+                if None not in heads:
                     for head in set(heads):
                         self.heads.setdefault(head, []).append(i)
+                    continue
+                needed = m.literals
+                if needed is None:
+                    always.add(i)
+                    continue
+                for s in needed:
+                    literals.setdefault(s, []).append(i)
         self.always = sorted(always)
+        # One scan of the casefolded block finds every required string present: a lookahead
+        # at each position gives the longest one starting there, and the table adds those
+        # that are its prefixes.  Python's `re` on plain strings is several times faster here
+        # than `regex` (and than `in` tests, string by string).
+        self.literal_re = None
+        self.literal_owners: dict[str, list[int]] = {}
+        self.literal_words = None
+        if literals:
+            import re
+
+            for s in literals:
+                self.literal_owners[s] = sorted({i for t in literals if s.startswith(t) for i in literals[t]})
+            self.literal_re = re.compile("(?=(" + _trie(sorted(literals), re.escape) + "))")
+            owners = {i for found in literals.values() for i in found}
+            limits = [self.limits[i] for i in owners]
+            self.literal_words = None if None in limits else max(limits)
         self.groups = []
         for start in range(0, len(matchers), self.GROUP):
             indices = range(start, min(start + self.GROUP, len(matchers)))
@@ -390,8 +558,10 @@ class Index:
         return regex.compile("|".join(_EDGES[mode][0] + _trie(sorted(phrases)) + _EDGES[mode][1]
                                       for mode, phrases in sorted(by_mode.items())))
 
-    def candidates(self, text: str, norm: str, words: int) -> list[int]:
-        """The matchers that may match the block, in rule order (a superset of those that do)."""
+    def candidates(self, text: str, norm: str, words: int, folded: str | None = None) -> list[int]:
+        """The matchers that may match the block, in rule order (a superset of those that do).
+
+        `folded` is `text.casefold()`, when the caller has it."""
         if self.max_words is not None and words > self.max_words:
             return []
         found = self.always
@@ -400,13 +570,20 @@ class Index:
             head = self.heads.get(text[:2 * self.PREFIX].casefold()[:self.PREFIX])
             if head:
                 extra = extra + head if extra else head
+        if self.literal_re is not None and (self.literal_words is None or words <= self.literal_words):
+            present = set(self.literal_re.findall(text.casefold() if folded is None else folded))
+            if present:
+                extra = list(extra or ())
+                for s in present:
+                    extra += self.literal_owners[s]
         if self.phrase_re is not None and self.phrase_re.search(norm) is not None:
             for phrase_re, indices in self.groups:
                 if phrase_re.search(norm) is not None:
                     extra = (extra or []) + list(indices)
         if extra:
             found = sorted(set(found).union(extra))
-        return found
+        limits = self.limits
+        return [i for i in found if limits[i] is None or words <= limits[i]]
 
 
 def _check_keys(path: Path, data: dict, allowed: set, rid: str | None) -> None:
