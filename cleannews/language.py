@@ -51,23 +51,28 @@ def stopwords(lang: str | None) -> frozenset:
         return frozenset()
     path = Path(spec.submodule_search_locations[0]) / "stoplists" / f"{name}.txt"
     try:
-        return frozenset(w.strip().casefold() for w in path.read_text(encoding="utf-8").split() if w.strip())
+        return frozenset(path.read_text(encoding="utf-8").casefold().split())
     except OSError:
         return frozenset()
 
 
 @functools.lru_cache(maxsize=1)
-def _weights() -> dict[str, list[tuple[str, float]]]:
-    """word -> [(language, weight)] for every stoplist holding it."""
-    table: dict[str, list[tuple[str, float]]] = {}
-    for code in STOPLISTS:
-        words = stopwords(code)
-        if not words:
-            continue
-        weight = math.log(REFERENCE / len(words))
-        for w in words:
-            table.setdefault(w, []).append((code, weight))
-    return table
+def _any_list() -> frozenset:
+    """Every word of every stoplist."""
+    return frozenset().union(*(stopwords(code) for code in STOPLISTS))
+
+
+_WEIGHTS: dict[str, list[tuple[str, float]]] = {}
+
+
+def _weights_of(word: str) -> list[tuple[str, float]]:
+    """[(language, weight)] for every stoplist holding `word` (a stopword), in STOPLISTS order;
+    worked out on first sight, so that a short run does not build the table for 70,000 words."""
+    found = _WEIGHTS.get(word)
+    if found is None:
+        found = _WEIGHTS[word] = [(code, math.log(REFERENCE / len(stopwords(code))))
+                                  for code in STOPLISTS if word in stopwords(code)]
+    return found
 
 
 def detect(text: str, max_words: int = 3000) -> str | None:
@@ -80,11 +85,13 @@ def detect(text: str, max_words: int = 3000) -> str | None:
     total = sum(words.values())
     if total < 5:
         return None
-    table = _weights()
+    known = _any_list()
     evidence: Counter = Counter()
     hits: Counter = Counter()
     for w, n in words.items():
-        for code, weight in table.get(w, ()):
+        if w not in known:
+            continue
+        for code, weight in _weights_of(w):
             evidence[code] += n * weight
             hits[code] += n
     if not evidence:

@@ -18,6 +18,7 @@ mistake names the file, the line and the rule id, before any page is read.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.resources
 from dataclasses import dataclass, field
@@ -64,8 +65,11 @@ class Matcher:
     """A block test: exact phrases (one set lookup), other phrases and patterns (one regex each)."""
 
     exact: frozenset = frozenset()
-    phrase_re: regex.Pattern | None = None
-    pattern_re: regex.Pattern | None = None
+    # the regexes' source, compiled on first use: a cached rule set (see load_rules) holds no
+    # compiled regex, and a page in English never compiles the Russian rules
+    phrase_source: str | None = None
+    pattern_source: str | None = None
+    flags: int = 0
     max_words: int | None = DEFAULT_MAX_WORDS
     rule_id: str = ""
     # what the regexes were made of, so that many matchers combine into one (see Index)
@@ -78,6 +82,17 @@ class Matcher:
     def literals(self) -> frozenset | None:
         """Strings one of which a block's casefolded text holds when the patterns match (see Index)."""
         return required_literals(self.patterns) if self.patterns else None
+
+    @functools.cached_property
+    def phrase_re(self) -> regex.Pattern | None:
+        return regex.compile(self.phrase_source) if self.phrase_source is not None else None
+
+    @functools.cached_property
+    def pattern_re(self) -> regex.Pattern | None:
+        return regex.compile(self.pattern_source, self.flags) if self.pattern_source is not None else None
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("phrase_re", "pattern_re")}
 
     def __call__(self, text: str, norm: str, words: int) -> bool:
         if self.max_words is not None and words > self.max_words:
@@ -272,11 +287,12 @@ def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
     elif norms:
         alternation = "|".join(regex.escape(p) for p in norms)
         edges = _EDGES[mode]
-        matcher.phrase_re = regex.compile(edges[0] + alternation + edges[1])
+        matcher.phrase_source = edges[0] + alternation + edges[1]
     if patterns:
-        flags = regex.IGNORECASE | regex.VERSION1 if ignore_case else regex.VERSION1
+        matcher.flags = regex.IGNORECASE | regex.VERSION1 if ignore_case else regex.VERSION1
+        matcher.pattern_source = "|".join(f"(?:{p})" for p in patterns)
         try:
-            matcher.pattern_re = regex.compile("|".join(f"(?:{p})" for p in patterns), flags)
+            matcher.pattern_re  # compiled now: a bad pattern is an error before any page is read
         except regex.error as exc:
             raise RuleError(path, spec.line, rid, f"bad pattern: {exc}") from None
     return matcher
@@ -338,6 +354,7 @@ def _literal_head(pattern: str) -> str | None:
 
 
 MAX_LITERALS = 64  # strings one requirement may list; past this a pattern runs on every block
+GOOD_LITERAL = 5  # letters: a required string this long is as good a prefilter as a longer one
 _P_CLASS = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|\w)")  # \p{..}: a class, which `re` does not know
 _BAD_BRACE = regex.compile(r"(\\\\|\\\{)|\{(?!\d+(?:,\d*)?\}|,\d+\})")  # `{` not a repeat: fuzzy matching in `regex`
 
@@ -357,8 +374,7 @@ def required_literals(patterns) -> frozenset | None:
         if not strings:
             return None
         found |= strings
-    # a string that holds another one of the set adds nothing: the shorter is present whenever it is
-    return frozenset(s for s in found if not any(t != s and t in s for t in found))
+    return frozenset(_shortest(found))
 
 
 def _pattern_literals(pattern: str) -> set[str] | None:
@@ -443,18 +459,20 @@ def _seq_required(seq) -> set[str] | None:
         strings = _finite(node)
         if strings is not None:
             longer = {a + b for a in run for b in strings}
-            if len(longer) <= MAX_LITERALS:
-                run = longer
-                continue
-            options.append(run)
-            run = strings
+            options.append(run)  # what the run holds so far is required too, in fewer strings
+            run = longer if len(longer) <= MAX_LITERALS else strings
             continue
         options += [run, _node_required(node)]
         run = {""}
     options.append(run)
-    options = [o for o in options if o and "" not in o]
-    # the longest shortest string, then the fewest strings
-    return max(options, key=lambda o: (min(map(len, o)), -len(o))) if options else None
+    options = [_shortest(o) for o in options if o and "" not in o]
+    # strings of GOOD_LITERAL letters are rare enough in a block: then the fewest strings, then the longest
+    return max(options, key=lambda o: (min(GOOD_LITERAL, *map(len, o)), -len(o), min(map(len, o)))) if options else None
+
+
+def _shortest(strings: set[str]) -> set[str]:
+    """Without the strings that hold another one of the set (that one is present whenever they are)."""
+    return {s for s in strings if not any(t != s and t in s for t in strings)}
 
 
 def _node_required(node) -> set[str] | None:
@@ -507,7 +525,7 @@ class Index:
         for i, m in enumerate(matchers):
             for phrase in m.exact:
                 self.exact.setdefault(phrase, []).append(i)
-            if (m.phrase_re is not None and not m.phrases) or (m.pattern_re is not None and not m.patterns):
+            if (m.phrase_source is not None and not m.phrases) or (m.pattern_source is not None and not m.patterns):
                 always.add(i)  # built by hand, its regexes unknown to the prefilter
             elif m.patterns:
                 heads = [_literal_head(p) for p in m.patterns]
@@ -533,7 +551,7 @@ class Index:
             import re
 
             for s in literals:
-                self.literal_owners[s] = sorted({i for t in literals if s.startswith(t) for i in literals[t]})
+                self.literal_owners[s] = sorted({i for k in range(1, len(s) + 1) for i in literals.get(s[:k], ())})
             self.literal_re = re.compile("(?=(" + _trie(sorted(literals), re.escape) + "))")
             owners = {i for found in literals.values() for i in found}
             limits = [self.limits[i] for i in owners]
@@ -551,7 +569,7 @@ class Index:
         by_mode: dict[str, set] = {}
         for i in indices:
             m = self.matchers[i]
-            if m.mode != "exact" and m.phrases and m.phrase_re is not None:
+            if m.mode != "exact" and m.phrases and m.phrase_source is not None:
                 by_mode.setdefault(m.mode, set()).update(m.phrases)
         if not by_mode:
             return None
@@ -686,8 +704,8 @@ def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list
     roots = ([builtin_dir()] if builtin else []) + [Path(p) for p in extra]
     sets, seen = [], {}
     for root in roots:
-        for path in rule_files(root):
-            rs = load_file(path, root if root.is_dir() else None)
+        for rs in _load_root(root):
+            path = rs.path
             for rule in rs.rules:
                 if rule.id in seen:
                     raise RuleError(path, rule.line, rule.id, f"duplicate rule id (first in {seen[rule.id]})")
@@ -704,3 +722,79 @@ def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list
         s.rules = [r for r in s.rules if r.id not in off and r.category not in off
                    and (not wanted or not r.languages or r.languages & wanted)]
     return Rules(sets)
+
+
+CACHE_FILES = 32  # cached rule folders kept; the least recently used go first
+
+
+def cache_dir() -> Path | None:
+    """Where parsed rule sets are kept between runs: $CLEANNEWS_CACHE_DIR (empty: no cache),
+    else $XDG_CACHE_HOME/cleannews, else ~/.cache/cleannews."""
+    import os
+
+    if "CLEANNEWS_CACHE_DIR" in os.environ:
+        return Path(os.environ["CLEANNEWS_CACHE_DIR"]) if os.environ["CLEANNEWS_CACHE_DIR"] else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cleannews"
+
+
+def _load_root(root: Path):
+    """The rule sets of a file or folder, from the cache when its files are byte for byte the
+    ones cached (YAML parsing and validation take most of a short run; regexes compile on
+    first use either way).  A cache that cannot be read or written is passed by silently.
+    Uncached, the files load one by one as the caller asks, so errors come in the same order."""
+    import hashlib
+    import pickle
+    import sys
+
+    from cleannews import __version__
+
+    paths = rule_files(root)
+    base = root if root.is_dir() else None
+    folder = cache_dir()
+    cached = None
+    if folder is not None:
+        try:
+            key = hashlib.blake2b(repr((__version__, sys.version, regex.__version__, str(root), str(base))).encode(),
+                                  digest_size=20)
+            key.update(Path(__file__).read_bytes())  # this code, which made the cached objects
+            for path in paths:
+                key.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
+            cached = folder / f"rules-{key.hexdigest()}.pickle"
+            with open(cached, "rb") as fh:
+                sets = pickle.load(fh)
+            cached.touch()
+            return sets
+        except Exception:  # noqa: BLE001 - no cache, a stale or broken one: load the files
+            pass
+    return _load_files(paths, base, cached)
+
+
+def _load_files(paths: list[Path], base: Path | None, cached: Path | None):
+    sets = []
+    for path in paths:
+        sets.append(load_file(path, base))
+        yield sets[-1]
+    if cached is not None:
+        for m in (m for s in sets for r in s.rules for m in (r.match, r.start, r.end) if m is not None):
+            m.literals  # noqa: B018 - computed once, kept in the cache
+        _write_cache(cached, sets)
+
+
+def _write_cache(target: Path, sets: list[RuleSet]) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rules-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(sets, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+        old = sorted(target.parent.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[CACHE_FILES:]:
+            stale.unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - a read-only home or a full disk: run without a cache
+        with contextlib.suppress(Exception):
+            os.unlink(tmp)

@@ -4,8 +4,8 @@ from cleannews.ruleset import required_literals
 
 
 def test_literals_of_simple_patterns():
-    assert required_literals([r"\bwe need your (?:help|support)\b.{0,80}\bjournalism"]) == {
-        "we need your help", "we need your support"}
+    assert required_literals([r"\bwe need your (?:help|support)\b.{0,80}\bjournalism"]) == {"we need your "}
+    assert required_literals([r"\b(?:help|support) us\b"]) == {"help us", "support us"}
     assert required_literals([r"(?i:^a (?:message|note) from )[\p{Lu}]\w+:$"]) == {"a message from ", "a note from "}
     assert required_literals(["^Subscribe", r"\bNEWSLETTERS?\b"]) == {"subscribe", "newsletter"}
 
