@@ -79,9 +79,15 @@ class Matcher:
     ignore_case: bool = True
 
     @functools.cached_property
+    def exact_case(self) -> bool:
+        """The patterns tell case everywhere: their literals are looked for as written."""
+        return not self.ignore_case and not any(_INLINE_IGNORECASE.search(p) for p in self.patterns)
+
+    @functools.cached_property
     def literals(self) -> frozenset | None:
-        """Strings one of which a block's casefolded text holds when the patterns match (see Index)."""
-        return required_literals(self.patterns) if self.patterns else None
+        """Strings one of which a block's text holds when the patterns match, casefolded
+        unless `exact_case` (see Index)."""
+        return required_literals(self.patterns, fold=not self.exact_case) if self.patterns else None
 
     @functools.cached_property
     def phrase_re(self) -> regex.Pattern | None:
@@ -356,12 +362,13 @@ def _literal_head(pattern: str) -> str | None:
 MAX_LITERALS = 64  # strings one requirement may list; past this a pattern runs on every block
 GOOD_LITERAL = 5  # letters: a required string this long is as good a prefilter as a longer one
 _P_CLASS = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|\w)")  # \p{..}: a class, which `re` does not know
+_INLINE_IGNORECASE = regex.compile(r"\(\?[\w-]*i")  # (?i), (?i:...), (?mi) ...
 _BAD_BRACE = regex.compile(r"(\\\\|\\\{)|\{(?!\d+(?:,\d*)?\}|,\d+\})")  # `{` not a repeat: fuzzy matching in `regex`
 
 
-def required_literals(patterns) -> frozenset | None:
-    """Casefolded strings one of which every match of any of `patterns` contains; None when a
-    pattern requires none that can be told (then it runs on every block).
+def required_literals(patterns, fold: bool = True) -> frozenset | None:
+    """Strings (casefolded unless `fold` is false) one of which every match of any of `patterns`
+    contains; None when a pattern requires none that can be told (then it runs on every block).
 
     The patterns are read with Python's own `re` parser (\\p{..} classes stood in by \\w), and
     what `re` would read differently from `regex` (nested sets, set operations, fuzzy
@@ -370,14 +377,14 @@ def required_literals(patterns) -> frozenset | None:
     """
     found: set[str] = set()
     for pattern in patterns:
-        strings = _pattern_literals(pattern)
+        strings = _pattern_literals(pattern, fold)
         if not strings:
             return None
         found |= strings
     return frozenset(_shortest(found))
 
 
-def _pattern_literals(pattern: str) -> set[str] | None:
+def _pattern_literals(pattern: str, fold: bool) -> set[str] | None:
     plain = _P_CLASS.sub(lambda m: m.group(1) or r"\w", pattern)
     if not _plain_sets(pattern) or any(m.group(1) is None for m in _BAD_BRACE.finditer(plain)):
         return None
@@ -388,7 +395,9 @@ def _pattern_literals(pattern: str) -> set[str] | None:
     except Exception:  # noqa: BLE001 - syntax only `regex` knows: no prefilter for this pattern
         return None
     found = _seq_required(list(tree))
-    return {s.casefold() for s in found} if found and "" not in found else None
+    if not found or "" in found:
+        return None
+    return {s.casefold() for s in found} if fold else found
 
 
 def _plain_sets(pattern: str) -> bool:
@@ -520,7 +529,7 @@ class Index:
         self.max_words = None if None in self.limits else max(self.limits, default=0)
         self.exact: dict[str, list[int]] = {}
         self.heads: dict[str, list[int]] = {}  # literal start of anchored patterns -> matchers
-        literals: dict[str, list[int]] = {}  # a string the patterns require -> matchers
+        literals: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}  # casefolded? -> string -> matchers
         always = set()  # matchers tested on every block
         for i, m in enumerate(matchers):
             for phrase in m.exact:
@@ -538,24 +547,10 @@ class Index:
                     always.add(i)
                     continue
                 for s in needed:
-                    literals.setdefault(s, []).append(i)
+                    literals[not m.exact_case].setdefault(s, []).append(i)
         self.always = sorted(always)
-        # One scan of the casefolded block finds every required string present: a lookahead
-        # at each position gives the longest one starting there, and the table adds those
-        # that are its prefixes.  Python's `re` on plain strings is several times faster here
-        # than `regex` (and than `in` tests, string by string).
-        self.literal_re = None
-        self.literal_owners: dict[str, list[int]] = {}
-        self.literal_words = None
-        if literals:
-            import re
-
-            for s in literals:
-                self.literal_owners[s] = sorted({i for k in range(1, len(s) + 1) for i in literals.get(s[:k], ())})
-            self.literal_re = re.compile("(?=(" + _trie(sorted(literals), re.escape) + "))")
-            owners = {i for found in literals.values() for i in found}
-            limits = [self.limits[i] for i in owners]
-            self.literal_words = None if None in limits else max(limits)
+        # the required strings, one scan of the casefolded block and one of the block as written
+        self.scans = [(fold, _Scan(found, self.limits)) for fold, found in literals.items() if found]
         self.groups = []
         for start in range(0, len(matchers), self.GROUP):
             indices = range(start, min(start + self.GROUP, len(matchers)))
@@ -588,12 +583,15 @@ class Index:
             head = self.heads.get(text[:2 * self.PREFIX].casefold()[:self.PREFIX])
             if head:
                 extra = extra + head if extra else head
-        if self.literal_re is not None and (self.literal_words is None or words <= self.literal_words):
-            present = set(self.literal_re.findall(text.casefold() if folded is None else folded))
-            if present:
-                extra = list(extra or ())
-                for s in present:
-                    extra += self.literal_owners[s]
+        for fold, scan in self.scans:
+            if scan.words is None or words <= scan.words:
+                if fold and folded is None:
+                    folded = text.casefold()
+                present = set(scan.literal_re.findall(folded if fold else text))
+                if present:
+                    extra = list(extra or ())
+                    for s in present:
+                        extra += scan.owners[s]
         if self.phrase_re is not None and self.phrase_re.search(norm) is not None:
             for phrase_re, indices in self.groups:
                 if phrase_re.search(norm) is not None:
@@ -602,6 +600,21 @@ class Index:
             found = sorted(set(found).union(extra))
         limits = self.limits
         return [i for i in found if limits[i] is None or words <= limits[i]]
+
+
+class _Scan:
+    """The strings some matchers require, found in a block in one pass of Python's `re` (several
+    times faster here than `regex`, and than `in` tests string by string): a lookahead at each
+    position gives the longest string starting there, and `owners` adds those that are its prefixes."""
+
+    def __init__(self, literals: dict[str, list[int]], limits: list):
+        import re
+
+        self.owners = {s: sorted({i for k in range(1, len(s) + 1) for i in literals.get(s[:k], ())})
+                       for s in literals}
+        self.literal_re = re.compile("(?=(" + _trie(sorted(literals), re.escape) + "))")
+        needed = [limits[i] for found in literals.values() for i in found]
+        self.words = None if None in needed else max(needed)  # longer blocks need no scan
 
 
 def _check_keys(path: Path, data: dict, allowed: set, rid: str | None) -> None:

@@ -25,4 +25,5 @@ def test_every_example_a_pattern_matches_holds_one_of_its_literals():
             for example in rule.drop + rule.keep:
                 for line in [example, *example.split("\n")]:
                     if matcher.pattern_re.search(line):
-                        assert any(s in line.casefold() for s in matcher.literals), (rule.id, line)
+                        assert any(s in (line if matcher.exact_case else line.casefold())
+                                   for s in matcher.literals), (rule.id, line)
