@@ -18,7 +18,7 @@ PROSE_WORDS = 20  # a block this long that is not a link text is article prose
 
 def link_texts(tree) -> frozenset:
     """The normalised texts of the page's links (worth knowing before extraction loses them)."""
-    return frozenset(filter(None, (normalize(a.text_content()) for a in tree.iter("a"))))
+    return frozenset(filter(None, map(normalize, {a.text_content() for a in tree.iter("a")})))
 
 
 def judge(doc: Document, links: frozenset = frozenset()) -> Document:

@@ -10,7 +10,7 @@ from cssselect import GenericTranslator
 
 from cleannews import clean
 from cleannews.document import Document
-from cleannews.extract import drop_selected, plain
+from cleannews.extract import _branches, _extract, _fast_passes, _Literals, _viable, drop_selected, plain
 
 BENCH = Path(__file__).resolve().parent.parent / "samples" / "bench"
 CBSSPORTS = "08f793762792bd252c75fb57544cdf506ffcc04785136cb87503f02364b82b56"
@@ -82,6 +82,17 @@ def test_table_rows_as_plain_text(cleaned):
     assert doc.metadata["sitename"] == "Dawgs By Nature"
 
 
+@pytest.mark.parametrize("name", sorted(p.name.removesuffix(".html.gz") for p in BENCH.glob("*.html.gz")))
+def test_fast_passes_equal_bare_extraction(name):
+    """The two fast extractions sharing one pruned tree give what trafilatura.bare_extraction gives."""
+    tree = lxml.html.fromstring(page(name))
+    doc = Document(source=name, url=None)
+    broad, precise = _fast_passes(doc, tree)
+    assert broad.text == _extract(doc, tree, fast=True, favor_recall=True).text
+    assert precise.text == _extract(doc, tree, fast=True, favor_precision=True).text
+    assert broad.text and precise.text
+
+
 @pytest.mark.parametrize("line, expected", [
     ("- Sign up for the bundle", "Sign up for the bundle"),
     ("| DL | Eli Ankou | 13 | 18% |", "DL\tEli Ankou\t13\t18%"),
@@ -112,3 +123,19 @@ def test_selected_element_with_most_of_the_page_text_stays():
         f"<html><body><div class='footer-padding'><p>{article}</p></div><p>Short lead.</p></body></html>")
     assert drop_selected(Document(source="<test>"), tree, [_selector("div[class*=footer]")]) == []
     assert article in tree.text_content()
+
+
+def test_selector_members_and_the_literals_they_need():
+    xpath = GenericTranslator().css_to_xpath("div[class*=tooltip] span, footer, [role=dialog]")
+    assert [needs for needs, _ in _branches(xpath)] == [("tooltip",), (), ("dialog",)]
+    optional = "descendant-or-self::div[@id = 'a' or @class = 'b'] | descendant-or-self::p[not(@class = 'c')]"
+    assert [needs for needs, _ in _branches(optional)] == [(), ()]
+
+
+def test_selector_runs_only_the_members_the_page_can_match():
+    xpath = GenericTranslator().css_to_xpath("div[class*=tooltip], div[id*=footer]")
+    assert _viable(xpath, _Literals("<div class='x'>no such class</div>")) is None
+    tree = lxml.html.fromstring("<html><body><div id='site-footer'>Terms</div><div class='tooltip'>T</div></body></html>")
+    some = _viable(xpath, _Literals("<div id='site-footer'>Terms</div>"))
+    assert [e.get("id") for e in some(tree)] == ["site-footer"]
+    assert len(_viable(xpath, _Literals("tooltip footer"))(tree)) == 2
