@@ -22,7 +22,8 @@ from cleannews.document import Document
 from cleannews.errors import InputError
 from cleannews.limits import Limits
 from cleannews.read import read_path, walk
-from cleannews.streams import COMPRESSED_SUFFIXES, compression, container, jsonl_records, warc_records
+from cleannews.streams import (COMPRESSED_SUFFIXES, compression, container, jsonl_lines, open_binary, parse_record,
+                               warc_records)
 from cleannews.write import SUFFIX, atomic_open, atomic_write, metadata, render
 
 CHUNK = 32  # records per task: large enough to amortise the pool, small enough to stream
@@ -104,20 +105,23 @@ def _clean_path(path: Path) -> Document:
 
 
 def _clean_records(records, fields: Fields):
-    """(output line, stats) or (None, error) per record, in order."""
+    """(output line, stats) or (None, error) per record, in order.
+
+    JSONL records arrive as (source, line number, raw line) and are parsed
+    here, so the main process only reads lines and the JSON work spreads
+    over the workers."""
     results = []
     for rec in records:
-        if isinstance(rec, InputError):  # a line that did not parse
-            results.append((None, rec.as_dict()))
-            continue
         try:
+            if isinstance(rec, tuple):
+                rec = parse_record(*rec)
             out, doc = clean_record(rec, fields, _RULES, _LIMITS)
             results.append((dumps(out), doc_stats(doc)))
         except InputError as exc:
             results.append((None, exc.as_dict()))
         except Exception as exc:  # noqa: BLE001 - one bad record never stops the corpus
-            results.append((None, InputError(rec.source, f"internal error: {type(exc).__name__}: {exc}",
-                                             rec.line).as_dict()))
+            source, line = (rec[0], rec[1]) if isinstance(rec, tuple) else (rec.source, rec.line)
+            results.append((None, InputError(source, f"internal error: {type(exc).__name__}: {exc}", line).as_dict()))
     return results
 
 
@@ -268,7 +272,7 @@ def _push_corpus(kind, path, target, options, executor, push, take, report, summ
         if kind == "warc":
             records = warc_records(path, counts)
         else:
-            records = jsonl_records(path)
+            records = _jsonl_lines(path)
         for chunk in _chunks(records, report, str(path)):
             future = executor.submit(_clean_records, chunk, options.fields)
             push(lambda future=future: [take(line, stats, out) for line, stats in future.result()])
@@ -282,6 +286,12 @@ def _push_corpus(kind, path, target, options, executor, push, take, report, summ
         sinks.discard(sink)
         sink.__exit__(None, None, None)
     push(finish)
+
+
+def _jsonl_lines(path: Path):
+    with open_binary(path) as fh:
+        for number, line in jsonl_lines(fh, str(path)):
+            yield str(path), number, line
 
 
 def _chunks(records, report, source: str):
