@@ -84,7 +84,18 @@ def _init_worker(rule_args, limits: Limits, pool: bool = True) -> None:
 
     if pool:  # Ctrl-C is the main process's to handle: workers just stop when it shuts the pool
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _die_with_parent()
     _RULES, _LIMITS = load_rules(*rule_args), limits
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the batch process dies (kill -9 leaves no orphans)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the pool's own pipe closing ends the workers, later
 
 
 def _clean_page(path: Path, target: Path, fmt: str):

@@ -9,6 +9,15 @@ from click.testing import CliRunner
 from cleannews.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    """The compiled-rules cache of this run lives in a temp folder, not in the user's home
+    (subprocesses inherit it)."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("CLEANNEWS_CACHE_DIR", tempfile.mkdtemp(prefix="cleannews-cache-"))
 SAMPLES = ROOT / "samples"
 SEED = "themoscowtimes-spy-agencies"
 

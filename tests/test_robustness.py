@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import zstandard
@@ -247,6 +248,22 @@ def many_pages(tmp_path_factory):
     return src, full
 
 
+def workers_left(out, wait=10.0):
+    """Processes whose command line names `out`, still running after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        alive = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and str(out).encode() in (proc / "cmdline").read_bytes():
+                    alive.append(proc.name)
+            except OSError:
+                pass
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
 def tree(folder):
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -261,6 +278,7 @@ def test_interrupted_batch_leaves_only_complete_outputs_and_resume_finishes(tmp_
         time.sleep(0.05)
     proc.send_signal(sig)
     proc.wait(timeout=60)
+    assert not workers_left(out), "worker processes outlived the batch"
     if sig == signal.SIGINT:
         assert proc.returncode == 130
         assert "rerun with --resume" in proc.stderr.read()
