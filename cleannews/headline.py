@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex
 
 from cleannews.document import Document
-from cleannews.ruleset import normalize
+from cleannews.matching import normalize
 
 BODY_WORDS = 20  # the first kept block this long starts the article body
 _NOT_A_HEADLINE = regex.compile(r"[.:;,\u3002]$|^(?:by|von|par|por|di|door|автор)\s", regex.I)

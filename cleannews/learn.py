@@ -44,7 +44,7 @@ from pathlib import Path
 import regex
 
 from cleannews.document import Document
-from cleannews.ruleset import DEFAULT_MAX_WORDS, normalize
+from cleannews.matching import DEFAULT_MAX_WORDS, normalize
 
 KEPT = 1  # the pipeline left the block in the clean text on some page
 ARTICLE = 2  # on some page the block stood between two article paragraphs, as one of them

@@ -6,7 +6,8 @@ rules; the first rule to claim a block is the one the report names.
 from __future__ import annotations
 
 from cleannews.document import Document
-from cleannews.ruleset import Active, PatternTimeout, normalize
+from cleannews.matching import PatternTimeout, normalize
+from cleannews.ruleset import Active
 
 
 def apply_rules(doc: Document, active: Active) -> Document:

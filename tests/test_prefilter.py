@@ -1,6 +1,6 @@
-"""The literal prefilter (ruleset.required_literals) must never skip a block a pattern matches."""
+"""The literal prefilter (matching.required_literals) must never skip a block a pattern matches."""
 from cleannews.api import load_rules
-from cleannews.ruleset import required_literals
+from cleannews.matching import required_literals
 
 
 def test_literals_of_simple_patterns():

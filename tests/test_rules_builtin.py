@@ -15,7 +15,8 @@ from cleannews.api import load_rules
 from cleannews.document import Block, Document
 from cleannews.examples import check_rule
 from cleannews.rules import apply_rules
-from cleannews.ruleset import builtin_dir, normalize, rule_files
+from cleannews.matching import normalize
+from cleannews.ruleset import builtin_dir, rule_files
 
 RULES = load_rules().rules
 ROOT = builtin_dir()

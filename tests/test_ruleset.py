@@ -4,7 +4,8 @@ import textwrap
 import pytest
 
 from cleannews.errors import RuleError
-from cleannews.ruleset import load_rules, normalize
+from cleannews.matching import normalize
+from cleannews.ruleset import load_rules
 
 GOOD = """\
 category: newsletter

@@ -1,0 +1,399 @@
+"""Matching blocks against many rules at once: the normalised form phrases are compared in,
+one rule's Matcher, and the Index that puts the matchers of a page's rule sets behind one cheap
+prefilter (exact phrases by dict, phrases by prefix-tree regex, patterns by the literal text
+they require), so the cost of a rule stays near zero.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+DEFAULT_MAX_WORDS = 40  # recall guard: a long block is article text far more often than an appeal
+REGEX_TIMEOUT = 0.25  # seconds per pattern and block: a pathological pattern must not hang a batch
+
+_PUNCT_EDGES = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$")
+_SPACES = regex.compile(r"\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
+                         "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+
+
+def normalize(text: str) -> str:
+    """The form phrases are compared in: case, quotes, spacing and edge punctuation ignored."""
+    text = _SPACES.sub(" ", text.translate(_QUOTES).casefold())
+    return _PUNCT_EDGES.sub("", text)
+
+
+class PatternTimeout(Exception):
+    def __init__(self, rule_id: str):
+        super().__init__(rule_id)
+        self.rule_id = rule_id
+
+
+@dataclass
+class Matcher:
+    """A block test: exact phrases (one set lookup), other phrases and patterns (one regex each)."""
+
+    exact: frozenset = frozenset()
+    # the regexes' source, compiled on first use: a cached rule set (see load_rules) holds no
+    # compiled regex, and a page in English never compiles the Russian rules
+    phrase_source: str | None = None
+    pattern_source: str | None = None
+    flags: int = 0
+    max_words: int | None = DEFAULT_MAX_WORDS
+    rule_id: str = ""
+    # what the regexes were made of, so that many matchers combine into one (see Index)
+    mode: str = "exact"
+    phrases: tuple = ()
+    patterns: tuple = ()
+    ignore_case: bool = True
+
+    @functools.cached_property
+    def exact_case(self) -> bool:
+        """The patterns tell case everywhere: their literals are looked for as written."""
+        return not self.ignore_case and not any(_INLINE_IGNORECASE.search(p) for p in self.patterns)
+
+    @functools.cached_property
+    def literals(self) -> frozenset | None:
+        """Strings one of which a block's text holds when the patterns match, casefolded
+        unless `exact_case` (see Index)."""
+        return required_literals(self.patterns, fold=not self.exact_case) if self.patterns else None
+
+    @functools.cached_property
+    def phrase_re(self) -> regex.Pattern | None:
+        return regex.compile(self.phrase_source) if self.phrase_source is not None else None
+
+    @functools.cached_property
+    def pattern_re(self) -> regex.Pattern | None:
+        return regex.compile(self.pattern_source, self.flags) if self.pattern_source is not None else None
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("phrase_re", "pattern_re")}
+
+    def __call__(self, text: str, norm: str, words: int) -> bool:
+        if self.max_words is not None and words > self.max_words:
+            return False
+        if norm in self.exact:
+            return True
+        if self.phrase_re is not None and self.phrase_re.search(norm):
+            return True
+        if self.pattern_re is not None:
+            try:
+                return self.pattern_re.search(text, timeout=REGEX_TIMEOUT) is not None
+            except TimeoutError:
+                raise PatternTimeout(self.rule_id) from None
+        return False
+
+
+_EDGES = {"start": (r"^(?:", r")(?!\w)"), "end": (r"(?<!\w)(?:", r")$"),
+          "contains": (r"(?<!\w)(?:", r")(?!\w)")}
+
+
+def _trie(phrases, escape=regex.escape) -> str:
+    """One regex matching any of `phrases`, as a prefix tree: a search costs what one phrase costs."""
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(root)
+
+
+def _literal_head(pattern: str) -> str | None:
+    """The literal text a pattern's every match starts with (lowercase ASCII), when it is `^` and
+    at least PREFIX letters; None otherwise (alternation at the top, classes, escapes ...)."""
+    if not pattern.startswith("^"):
+        return None
+    depth = 0
+    escaped = in_class = False
+    for ch in pattern:  # a top-level `|` means not every branch is anchored
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return None
+    head = ""
+    for ch in pattern[1:]:
+        if not (ch.isascii() and (ch.isalnum() or ch == " ")):
+            if ch in "?*{" and head:
+                head = head[:-1]  # the last letter is optional or repeated
+            break
+        head += ch
+    return head.lower()[:Index.PREFIX] if len(head) >= Index.PREFIX else None
+
+
+MAX_LITERALS = 64  # strings one requirement may list; past this a pattern runs on every block
+GOOD_LITERAL = 5  # letters: a required string this long is as good a prefilter as a longer one
+_P_CLASS = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|\w)")  # \p{..}: a class, which `re` does not know
+_INLINE_IGNORECASE = regex.compile(r"\(\?[\w-]*i")  # (?i), (?i:...), (?mi) ...
+_BAD_BRACE = regex.compile(r"(\\\\|\\\{)|\{(?!\d+(?:,\d*)?\}|,\d+\})")  # `{` not a repeat: fuzzy matching in `regex`
+
+
+def required_literals(patterns, fold: bool = True) -> frozenset | None:
+    """Strings (casefolded unless `fold` is false) one of which every match of any of `patterns`
+    contains; None when a pattern requires none that can be told (then it runs on every block).
+
+    The patterns are read with Python's own `re` parser (\\p{..} classes stood in by \\w), and
+    what `re` would read differently from `regex` (nested sets, set operations, fuzzy
+    repeats) is not read at all.  A class, a `.` or an optional part ends a literal; short
+    alternations are expanded (`(?:help|support) us` gives "help us", "support us").
+    """
+    found: set[str] = set()
+    for pattern in patterns:
+        strings = _pattern_literals(pattern, fold)
+        if not strings:
+            return None
+        found |= strings
+    return frozenset(_shortest(found))
+
+
+def _pattern_literals(pattern: str, fold: bool) -> set[str] | None:
+    plain = _P_CLASS.sub(lambda m: m.group(1) or r"\w", pattern)
+    if not _plain_sets(pattern) or any(m.group(1) is None for m in _BAD_BRACE.finditer(plain)):
+        return None
+    import re._parser as sre_parse  # Python's own regex parser: only when rules are indexed
+
+    try:
+        tree = sre_parse.parse(plain, 0)
+    except Exception:  # noqa: BLE001 - syntax only `regex` knows: no prefilter for this pattern
+        return None
+    found = _seq_required(list(tree))
+    if not found or "" in found:
+        return None
+    return {s.casefold() for s in found} if fold else found
+
+
+def _plain_sets(pattern: str) -> bool:
+    """No `[` inside a set and no `&&`, `||`, `--`, `~~` (set operations in regex's VERSION1)."""
+    in_set = escaped = False
+    prev = ""
+    for ch in pattern:
+        if escaped:
+            escaped, prev = False, ""
+        elif ch == "\\":
+            escaped = True
+        elif in_set:
+            if ch == "[" or (ch in "&|-~" and prev == ch):
+                return False
+            if ch == "]" and prev not in ("[", "^["):
+                in_set = False
+            prev = "^[" if prev == "[" and ch == "^" else ch
+        elif ch == "[":
+            in_set, prev = True, "["
+    return True
+
+
+def _finite(node) -> set[str] | None:
+    """The few strings a parsed node can match, or None (a class, `.`, a repeat, too many)."""
+    from re import _constants as c
+
+    op, av = node
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return {""}  # consumes nothing
+    if op is c.IN:
+        return {chr(v) for _, v in av} if len(av) <= 8 and all(o is c.LITERAL for o, _ in av) else None
+    if op is c.SUBPATTERN:
+        return _seq_finite(list(av[-1]))
+    if op is c.ATOMIC_GROUP:
+        return _seq_finite(list(av))
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            strings = _seq_finite(list(branch))
+            if strings is None or len(out | strings) > MAX_LITERALS:
+                return None
+            out |= strings
+        return out
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[1] <= 1:
+        strings = _seq_finite(list(av[2])) if av[1] == 1 else set()
+        return None if strings is None else strings | ({""} if av[0] == 0 else set())
+    return None
+
+
+def _seq_finite(seq) -> set[str] | None:
+    out = {""}
+    for node in seq:
+        strings = _finite(node)
+        if strings is None:
+            return None
+        out = {a + b for a in out for b in strings}
+        if len(out) > MAX_LITERALS:
+            return None
+    return out
+
+
+def _seq_required(seq) -> set[str] | None:
+    """The best set of strings one of which every match of the sequence contains."""
+    options, run = [], {""}
+    for node in seq:
+        strings = _finite(node)
+        if strings is not None:
+            longer = {a + b for a in run for b in strings}
+            options.append(run)  # what the run holds so far is required too, in fewer strings
+            run = longer if len(longer) <= MAX_LITERALS else strings
+            continue
+        options += [run, _node_required(node)]
+        run = {""}
+    options.append(run)
+    options = [_shortest(o) for o in options if o and "" not in o]
+    # strings of GOOD_LITERAL letters are rare enough in a block: then the fewest strings, then the longest
+    return max(options, key=lambda o: (min(GOOD_LITERAL, *map(len, o)), -len(o), min(map(len, o)))) if options else None
+
+
+def _shortest(strings: set[str]) -> set[str]:
+    """Without the strings that hold another one of the set (that one is present whenever they are)."""
+    return {s for s in strings if not any(t != s and t in s for t in strings)}
+
+
+def _node_required(node) -> set[str] | None:
+    from re import _constants as c
+
+    op, av = node
+    if op is c.SUBPATTERN:
+        return _seq_required(list(av[-1]))
+    if op is c.ATOMIC_GROUP:
+        return _seq_required(list(av))
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            strings = _seq_required(list(branch))
+            if not strings:
+                return None
+            out |= strings
+        return out
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _seq_required(list(av[2]))
+    return None
+
+
+class Index:
+    """Many matchers as one test, for the rule sets of a page.
+
+    Most blocks match no rule, so a block first meets a prefilter: the words
+    limit, a dict lookup of its normalized text for exact phrases, one
+    prefix-tree regex for every other phrase (per match mode), and a dict
+    lookup of its first letters for the patterns anchored on a literal start.
+    Only a block that passes is tested by groups of GROUP matchers (each with
+    its own phrase tree), and only the matchers that may match run one by one,
+    in rule order, so the first rule to claim a block is the same as when each
+    rule runs alone.  Patterns that start otherwise run on every block, each
+    alone (a `regex` alternation of many patterns costs more than the patterns
+    one by one), so a pattern that times out is still named (PatternTimeout).
+    """
+
+    GROUP = 48
+    PREFIX = 4  # letters of a pattern's literal start used as its key
+
+    def __init__(self, matchers: list[Matcher]):
+        self.matchers = matchers
+        self.limits = [m.max_words for m in matchers]
+        self.max_words = None if None in self.limits else max(self.limits, default=0)
+        self.exact: dict[str, list[int]] = {}
+        self.heads: dict[str, list[int]] = {}  # literal start of anchored patterns -> matchers
+        literals: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}  # casefolded? -> string -> matchers
+        always = set()  # matchers tested on every block
+        for i, m in enumerate(matchers):
+            for phrase in m.exact:
+                self.exact.setdefault(phrase, []).append(i)
+            if (m.phrase_source is not None and not m.phrases) or (m.pattern_source is not None and not m.patterns):
+                always.add(i)  # built by hand, its regexes unknown to the prefilter
+            elif m.patterns:
+                heads = [_literal_head(p) for p in m.patterns]
+                if None not in heads:
+                    for head in set(heads):
+                        self.heads.setdefault(head, []).append(i)
+                    continue
+                needed = m.literals
+                if needed is None:
+                    always.add(i)
+                    continue
+                for s in needed:
+                    literals[not m.exact_case].setdefault(s, []).append(i)
+        self.always = sorted(always)
+        # the required strings, one scan of the casefolded block and one of the block as written
+        self.scans = [(fold, _Scan(found, self.limits)) for fold, found in literals.items() if found]
+        self.groups = []
+        for start in range(0, len(matchers), self.GROUP):
+            indices = range(start, min(start + self.GROUP, len(matchers)))
+            phrase_re = self._phrases(indices)
+            if phrase_re is not None:
+                self.groups.append((phrase_re, indices))
+        self.phrase_re = self._phrases(range(len(matchers))) if len(self.groups) > 1 else (
+            self.groups[0][0] if self.groups else None)
+
+    def _phrases(self, indices):
+        by_mode: dict[str, set] = {}
+        for i in indices:
+            m = self.matchers[i]
+            if m.mode != "exact" and m.phrases and m.phrase_source is not None:
+                by_mode.setdefault(m.mode, set()).update(m.phrases)
+        if not by_mode:
+            return None
+        return regex.compile("|".join(_EDGES[mode][0] + _trie(sorted(phrases)) + _EDGES[mode][1]
+                                      for mode, phrases in sorted(by_mode.items())))
+
+    def candidates(self, text: str, norm: str, words: int, folded: str | None = None) -> list[int]:
+        """The matchers that may match the block, in rule order (a superset of those that do).
+
+        `folded` is `text.casefold()`, when the caller has it."""
+        if self.max_words is not None and words > self.max_words:
+            return []
+        found = self.always
+        extra = self.exact.get(norm)
+        if self.heads:
+            head = self.heads.get(text[:2 * self.PREFIX].casefold()[:self.PREFIX])
+            if head:
+                extra = extra + head if extra else head
+        for fold, scan in self.scans:
+            if scan.words is None or words <= scan.words:
+                if fold and folded is None:
+                    folded = text.casefold()
+                present = set(scan.literal_re.findall(folded if fold else text))
+                if present:
+                    extra = list(extra or ())
+                    for s in present:
+                        extra += scan.owners[s]
+        if self.phrase_re is not None and self.phrase_re.search(norm) is not None:
+            for phrase_re, indices in self.groups:
+                if phrase_re.search(norm) is not None:
+                    extra = (extra or []) + list(indices)
+        if extra:
+            found = sorted(set(found).union(extra))
+        limits = self.limits
+        return [i for i in found if limits[i] is None or words <= limits[i]]
+
+
+class _Scan:
+    """The strings some matchers require, found in a block in one pass of Python's `re` (several
+    times faster here than `regex`, and than `in` tests string by string): a lookahead at each
+    position gives the longest string starting there, and `owners` adds those that are its prefixes."""
+
+    def __init__(self, literals: dict[str, list[int]], limits: list):
+        import re
+
+        self.owners = {s: sorted({i for k in range(1, len(s) + 1) for i in literals.get(s[:k], ())})
+                       for s in literals}
+        self.literal_re = re.compile("(?=(" + _trie(sorted(literals), re.escape) + "))")
+        needed = [limits[i] for found in literals.values() for i in found]
+        self.words = None if None in needed else max(needed)  # longer blocks need no scan
