@@ -18,13 +18,16 @@ def apply_rules(doc: Document, active: Active) -> Document:
     norms = [normalize(b.text) for b in blocks]
     words = [len(b.text.split()) for b in blocks]
 
+    timed_out: set = set()  # a pattern that ran out of time once is not run again on this document
+
     def test(matcher, i):
+        if matcher.rule_id in timed_out:
+            return False
         try:
             return matcher(blocks[i].text, norms[i], words[i])
         except PatternTimeout as exc:
-            errors = doc.metadata.setdefault("rule_errors", [])
-            if exc.rule_id not in errors:
-                errors.append(exc.rule_id)
+            timed_out.add(exc.rule_id)
+            doc.metadata.setdefault("rule_errors", []).append(exc.rule_id)
             return False
 
     spans, trailers, block_rules = active.spans, active.trailers, active.blocks

@@ -165,7 +165,7 @@ def test_jsonl_bad_records_are_reported_by_line_and_the_rest_goes_on(tmp_path, r
 
 # ---- rules ----------------------------------------------------------------------------------
 
-def test_a_catastrophic_pattern_is_cut_short_and_reported(tmp_path, seed):
+def test_a_catastrophic_pattern_is_cut_short_and_reported(tmp_path, seed, monkeypatch):
     rules_dir = tmp_path / "rules"
     rules_dir.mkdir()
     (rules_dir / "evil.yaml").write_text("""\
@@ -181,10 +181,22 @@ rules:
     from cleannews.api import load_rules
 
     page = ("a" * 60 + "!\n\n") * 3 + seed["raw"].read_text(encoding="utf-8")
+    from cleannews.matching import Matcher, PatternTimeout
+
+    timeouts, call = [], Matcher.__call__
+
+    def counting(self, *args):
+        try:
+            return call(self, *args)
+        except PatternTimeout:
+            timeouts.append(self.rule_id)
+            raise
+    monkeypatch.setattr(Matcher, "__call__", counting)
     started = time.monotonic()
     doc = clean(page, rules=load_rules((str(rules_dir),)))
     assert time.monotonic() - started < 10
     assert doc.metadata["rule_errors"] == ["evil.backtracking"]
+    assert timeouts == ["evil.backtracking"]  # three bad blocks, one time limit spent: the rule is dropped for the page
     assert doc.text == seed["clean"]  # the other rules did their work
 
 
