@@ -40,40 +40,42 @@ def _run(paths, write, fields, ruleset, bounds) -> int:
     return 1 if failed or (found and not write) else 0
 
 
-@click.command(epilog=EPILOG_CHECK)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@field_options
-@limit_options
-@rule_options
-def check(paths, text_field, html_field, url_field, id_field, max_bytes, timeout, max_removed,
+def _hook_command(epilog: str):
+    """The arguments and options `check` and `fix` share; the command gets `write` and its options."""
+    def decorate(f):
+        for option in (rule_options, limit_options, field_options,
+                       click.argument("paths", nargs=-1, required=True,
+                                      type=click.Path(exists=True, dir_okay=False, path_type=Path))):
+            f = option(f)
+        return click.command(epilog=epilog)(f)
+    return decorate
+
+
+def _hook(write, paths, text_field, html_field, url_field, id_field, max_bytes, timeout, max_removed,
           extra_rules, no_builtin_rules, disable):
+    from cleannews.corpus import Fields
+
+    ruleset = load(extra_rules, no_builtin_rules, disable)
+    sys.exit(_run(paths, write, Fields(text_field, html_field, url_field, id_field), ruleset,
+                  limits(max_bytes, timeout, max_removed)))
+
+
+@_hook_command(EPILOG_CHECK)
+def check(**options):
     """Exit 1 when a text, Markdown or JSONL file still holds boilerplate.
 
     Lists file, line, rule and category for every block the rule sets would
     remove (rules only: no classifier, no headline).  Exit 0 when all are clean.
     """
-    from cleannews.corpus import Fields
-
-    ruleset = load(extra_rules, no_builtin_rules, disable)
-    sys.exit(_run(paths, False, Fields(text_field, html_field, url_field, id_field), ruleset,
-                  limits(max_bytes, timeout, max_removed)))
+    _hook(False, **options)
 
 
-@click.command(epilog=EPILOG_FIX)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@field_options
-@limit_options
-@rule_options
-def fix(paths, text_field, html_field, url_field, id_field, max_bytes, timeout, max_removed,
-        extra_rules, no_builtin_rules, disable):
+@_hook_command(EPILOG_FIX)
+def fix(**options):
     """Remove boilerplate from text, Markdown and JSONL files in place.
 
     Each file is rewritten atomically, only the lines of removed blocks go,
     and fixing a fixed file changes nothing.  A read-only file is left
     untouched and reported.
     """
-    from cleannews.corpus import Fields
-
-    ruleset = load(extra_rules, no_builtin_rules, disable)
-    sys.exit(_run(paths, True, Fields(text_field, html_field, url_field, id_field), ruleset,
-                  limits(max_bytes, timeout, max_removed)))
+    _hook(True, **options)
