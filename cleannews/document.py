@@ -1,7 +1,10 @@
 """The one type that flows through every stage of the pipeline."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+
+from cleannews.matching import normalize
 
 
 @dataclass
@@ -37,6 +40,29 @@ class Block:
     @property
     def kept(self) -> bool:
         return self.removal is None
+
+    # Worked out once per block and shared by rules, classifier, headline and the rounds of
+    # `pipeline._settle` (which hand them on to the same text's block: see `reuse`).
+    @functools.cached_property
+    def norm(self) -> str:
+        """`text` normalised (`matching.normalize`): the form phrases are compared in."""
+        return normalize(self.text)
+
+    @functools.cached_property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @functools.cached_property
+    def memo(self) -> dict:
+        """What rules found in this text: an Index's candidates, a Matcher's answer (rules.py)."""
+        return {}
+
+    def reuse(self, other: "Block") -> None:
+        """Take what `other`, a block with the same text, has worked out already."""
+        if other.text == self.text:
+            for key in ("norm", "words", "memo"):
+                if key in other.__dict__:
+                    self.__dict__[key] = other.__dict__[key]
 
 
 @dataclass

@@ -31,7 +31,7 @@ def find_headline(doc: Document) -> Document:
         if title and (normalize(first.text) == normalize(title) or normalize(title).startswith(normalize(first.text))):
             doc.remove(kept[0], "headline", "title")
         return doc
-    body = next((i for i in kept if len(doc.blocks[i].text.split()) >= BODY_WORDS), None)
+    body = next((i for i in kept if doc.blocks[i].words >= BODY_WORDS), None)
     if body is None:
         return doc
     before = [i for i in kept if i < body]

@@ -58,7 +58,31 @@ class Matcher:
     def literals(self) -> frozenset | None:
         """Strings one of which a block's text holds when the patterns match, casefolded
         unless `exact_case` (see Index)."""
+        self.ending  # noqa: B018 - worked out with the literals, so that the rule cache keeps both
         return required_literals(self.patterns, fold=not self.exact_case) if self.patterns else None
+
+    @functools.cached_property
+    def ending(self) -> tuple[frozenset, tuple] | None:
+        """A finer prefilter than `literals` when some patterns end on a literal at `$`:
+        (strings one of which the text holds, strings it ends with), a match of a pattern
+        meaning one or the other (`caption.photo-credit-suffix` ends `(?:ru|com|de|..)$`, and
+        "de", "es" are in nearly every block).  None when no pattern ends so, or some pattern
+        requires nothing that can be told (see Index)."""
+        if not self.patterns or self.flags & regex.MULTILINE:
+            return None
+        fold = not self.exact_case
+        anywhere: set[str] = set()
+        ends: set[str] = set()
+        for pattern in self.patterns:
+            tail = _pattern_tail(pattern, fold)
+            if tail:
+                ends |= tail
+                continue
+            strings = _pattern_literals(pattern, fold)
+            if not strings:
+                return None
+            anywhere |= strings
+        return (frozenset(_shortest(anywhere)), tuple(sorted(ends))) if ends else None
 
     @functools.cached_property
     def phrase_re(self) -> regex.Pattern | None:
@@ -141,6 +165,77 @@ def _literal_head(pattern: str) -> str | None:
     return head.lower()[:Index.PREFIX] if len(head) >= Index.PREFIX else None
 
 
+_INLINE_FLAGS = regex.compile(r"\(\?[a-zA-Z]")
+
+
+class _FirstChar:
+    """Whether a text can start a match of a pattern `^[set]...`: the set matched at the start of
+    the text's first three characters (under full case folding one set item matches at most
+    three, "ﬃ" ~ "ffi"), once per such start seen, then looked up."""
+
+    KEEP = 2048  # starts remembered, at most (an Index lives as long as its rule selection is cached)
+
+    def __init__(self, source: str, flags: int):
+        self.source, self.flags, self.seen = source, flags, {}
+
+    @functools.cached_property
+    def set_re(self) -> regex.Pattern:
+        return regex.compile(self.source, self.flags)
+
+    def __call__(self, text: str) -> bool:
+        start = text[:3]
+        found = self.seen.get(start)
+        if found is None:
+            if len(self.seen) >= self.KEEP:
+                self.seen.clear()
+            found = self.seen[start] = self.set_re.match(start) is not None
+        return found
+
+
+def _first_class(pattern: str, flags: int) -> str | None:
+    """`[...]` when `pattern` is `^` then that set at least once (`^[\\p{P}\\s]+$`): every match
+    starts with that set; None otherwise (or when in doubt: inline flags, nested sets, MULTILINE)."""
+    if not pattern.startswith("^[") or flags & regex.MULTILINE:
+        return None
+    depth = 0
+    escaped = in_class = False
+    for ch in pattern:  # a top-level `|`: not every branch starts so
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return None
+    if _INLINE_FLAGS.search(pattern):
+        return None
+    pos = 2 + (pattern[2:3] == "^")
+    pos += pattern[pos:pos + 1] == "]"  # a `]` first in a set is a character
+    while pos < len(pattern):
+        ch = pattern[pos]
+        if ch == "\\":
+            pos += 2
+            continue
+        if ch == "[":
+            return None  # a nested set (VERSION1)
+        if ch == "]":
+            break
+        pos += 1
+    else:
+        return None
+    rest = pattern[pos + 1:]
+    if rest[:1] in ("*", "?") or (rest[:1] == "{" and not regex.match(r"\{[1-9]\d*(?:,\d*)?\}", rest)):
+        return None
+    return pattern[1:pos + 1]
+
+
 MAX_LITERALS = 64  # strings one requirement may list; past this a pattern runs on every block
 GOOD_LITERAL = 5  # letters: a required string this long is as good a prefilter as a longer one
 _P_CLASS = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|\w)")  # \p{..}: a class, which `re` does not know
@@ -180,6 +275,38 @@ def _pattern_literals(pattern: str, fold: bool) -> set[str] | None:
     if not found or "" in found:
         return None
     return {s.casefold() for s in found} if fold else found
+
+
+def _pattern_tail(pattern: str, fold: bool) -> set[str] | None:
+    """The strings one of which ends the text whenever `pattern` matches: the literal run just
+    before a final `$` (no MULTILINE), e.g. `(?:ru|com)$` gives "ru", "com"; None otherwise."""
+    import re
+    from re import _constants as c
+
+    plain = _P_CLASS.sub(lambda m: m.group(1) or r"\w", pattern)
+    if not _plain_sets(pattern) or any(m.group(1) is None for m in _BAD_BRACE.finditer(plain)):
+        return None
+    import re._parser as sre_parse
+
+    try:
+        tree = sre_parse.parse(plain, 0)
+    except Exception:  # noqa: BLE001 - syntax only `regex` knows: no prefilter for this pattern
+        return None
+    seq = list(tree)
+    if tree.state.flags & re.MULTILINE or not seq or seq[-1] not in ((c.AT, c.AT_END), (c.AT, c.AT_END_STRING)):
+        return None
+    run = {""}
+    for node in reversed(seq[:-1]):
+        strings = _finite(node)
+        if strings is None:
+            break
+        longer = {a + b for a in strings for b in run}
+        if len(longer) > MAX_LITERALS:
+            break
+        run = longer
+    if "" in run:
+        return None
+    return {s.casefold() for s in run} if fold else run
 
 
 def _plain_sets(pattern: str) -> bool:
@@ -311,6 +438,8 @@ class Index:
         self.max_words = None if None in self.limits else max(self.limits, default=0)
         self.exact: dict[str, list[int]] = {}
         self.heads: dict[str, list[int]] = {}  # literal start of anchored patterns -> matchers
+        self.firsts: list[tuple[int, list]] = []  # (matcher, a _FirstChar per pattern): patterns `^[set]`
+        self.ends: list[tuple[int, bool, tuple]] = []  # (matcher, casefolded?, strings at `$`), see Matcher.ending
         literals: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}  # casefolded? -> string -> matchers
         always = set()  # matchers tested on every block
         for i, m in enumerate(matchers):
@@ -324,10 +453,17 @@ class Index:
                     for head in set(heads):
                         self.heads.setdefault(head, []).append(i)
                     continue
+                firsts = [_first_class(p, m.flags) for p in m.patterns]
+                if None not in firsts:
+                    self.firsts.append((i, [_FirstChar(f, m.flags) for f in firsts]))
+                    continue
                 needed = m.literals
                 if needed is None:
                     always.add(i)
                     continue
+                if m.ending is not None:
+                    needed, ends = m.ending
+                    self.ends.append((i, not m.exact_case, ends))
                 for s in needed:
                     literals[not m.exact_case].setdefault(s, []).append(i)
         self.always = sorted(always)
@@ -374,6 +510,18 @@ class Index:
                     extra = list(extra or ())
                     for s in present:
                         extra += scan.owners[s]
+        for i, firsts in self.firsts:
+            if any(first(text) for first in firsts):
+                extra = list(extra or ())
+                extra.append(i)
+        if self.ends:
+            for i, fold, ends in self.ends:
+                if fold and folded is None:
+                    folded = text.casefold()
+                end = folded if fold else text
+                if end.endswith(ends) or (end.endswith("\n") and end[:-1].endswith(ends)):  # `$`: or before a last newline
+                    extra = list(extra or ())
+                    extra.append(i)
         if self.phrase_re is not None and self.phrase_re.search(norm) is not None:
             for phrase_re, indices in self.groups:
                 if phrase_re.search(norm) is not None:

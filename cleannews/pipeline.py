@@ -38,10 +38,10 @@ def _settle(doc: Document, ruleset: Rules, rounds: int = 4) -> None:
         if not text:
             return
         again = Document(source=doc.source, data=text.encode("utf-8", "surrogatepass"), url=doc.url)
-        _clean(again, ruleset, rules_only=False)
+        kept = [i for i, b in enumerate(doc.blocks) if b.kept]
+        _clean(again, ruleset, rules_only=False, reuse=[doc.blocks[i] for i in kept])
         if again.text == text:
             return
-        kept = [i for i, b in enumerate(doc.blocks) if b.kept]
         for i, block in zip(kept, again.blocks, strict=True):
             if block.removal:
                 doc.remove(i, block.removal.rule, block.removal.category)
@@ -50,7 +50,9 @@ def _settle(doc: Document, ruleset: Rules, rounds: int = 4) -> None:
                 doc.metadata[key] = again.metadata[key]
 
 
-def _clean(doc: Document, ruleset: Rules, rules_only: bool) -> None:
+def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None = None) -> None:
+    """`reuse`: the blocks of an earlier pass whose clean text `doc` is; a block of the same
+    text takes what they worked out (normalised text, word count, rule answers)."""
     decode.decode(doc)
     if doc.kind == "html":
         from cleannews import extract
@@ -63,6 +65,9 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool) -> None:
         blocks.split(doc, extract.main_text(doc, tree))
     else:
         blocks.split(doc)
+        if reuse is not None:
+            for block, earlier in zip(doc.blocks, reuse):
+                block.reuse(earlier)
         sites, links = _sites(doc, ruleset, doc.url, doc.content), frozenset()
     if "language" not in doc.metadata:
         lang = language.detect("\n".join(b.text for b in doc.blocks))
@@ -79,8 +84,8 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool) -> None:
 
 def _guard_over_removal(doc: Document, limit: float) -> None:
     """Flag a document the rules would gut: a rule matching article text shows up here first."""
-    total = sum(len(b.text.split()) for b in doc.blocks)
-    by_rules = sum(len(b.text.split()) for b in doc.blocks
+    total = sum(b.words for b in doc.blocks)
+    by_rules = sum(b.words for b in doc.blocks
                    if b.removal and not b.removal.rule.startswith(NOT_RULES))
     if total >= 20 and by_rules / total > limit:
         doc.metadata["over_removal"] = {"share": round(by_rules / total, 3), "limit": limit}

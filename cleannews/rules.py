@@ -6,7 +6,7 @@ rules; the first rule to claim a block is the one the report names.
 from __future__ import annotations
 
 from cleannews.document import Document
-from cleannews.matching import PatternTimeout, normalize
+from cleannews.matching import PatternTimeout
 from cleannews.ruleset import Active
 
 
@@ -15,24 +15,39 @@ def apply_rules(doc: Document, active: Active) -> Document:
     n = len(blocks)
     if not n:
         return doc
-    norms = [normalize(b.text) for b in blocks]
-    words = [len(b.text.split()) for b in blocks]
+    norms = [b.norm for b in blocks]
+    words = [b.words for b in blocks]
 
     timed_out: set = set()  # a pattern that ran out of time once is not run again on this document
 
     def test(matcher, i):
         if matcher.rule_id in timed_out:
             return False
+        # a Matcher's answer depends on the text alone: kept on the block, so that a round of
+        # `pipeline._settle` (the same texts again) does not search again
+        memo = blocks[i].memo
+        seen = memo.get(id(matcher))
+        if seen is not None and seen[0] is matcher:
+            return seen[1]
         try:
-            return matcher(blocks[i].text, norms[i], words[i])
+            found = matcher(blocks[i].text, norms[i], words[i])
         except PatternTimeout as exc:
             timed_out.add(exc.rule_id)
             doc.metadata.setdefault("rule_errors", []).append(exc.rule_id)
             return False
+        memo[id(matcher)] = (matcher, found)
+        return found
+
+    def candidates(index, i):
+        memo = blocks[i].memo
+        found = memo.get(index)
+        if found is None:
+            found = memo[index] = index.candidates(blocks[i].text, norms[i], words[i])
+        return found
 
     spans, trailers, block_rules = active.spans, active.trailers, active.blocks
     if spans:
-        starts = [set(active.start_index.candidates(blocks[i].text, norms[i], words[i])) for i in range(n)]
+        starts = [set(candidates(active.start_index, i)) for i in range(n)]
         for k, rule in enumerate(spans):
             i = 0
             while i < n:
@@ -46,7 +61,7 @@ def apply_rules(doc: Document, active: Active) -> Document:
     if trailers:
         index = active.trailer_index
         within = max(r.within for r in trailers)
-        hits = {i: set(index.candidates(blocks[i].text, norms[i], words[i])) for i in range(max(0, n - within), n)}
+        hits = {i: set(candidates(index, i)) for i in range(max(0, n - within), n)}
         for k, rule in enumerate(trailers):
             for i in range(max(0, n - rule.within), n):
                 if k in hits[i] and test(rule.match, i):
@@ -58,7 +73,7 @@ def apply_rules(doc: Document, active: Active) -> Document:
         for i in range(n):
             if blocks[i].removal is not None:
                 continue
-            for k in index.candidates(blocks[i].text, norms[i], words[i]):
+            for k in candidates(index, i):
                 rule = block_rules[k]
                 if test(rule.match, i):
                     doc.remove(i, rule.id, rule.category)
