@@ -171,7 +171,7 @@ _INLINE_FLAGS = regex.compile(r"\(\?[a-zA-Z]")
 class _FirstChar:
     """Whether a text can start a match of a pattern `^[set]...`: the set matched at the start of
     the text's first three characters (under full case folding one set item matches at most
-    three, "ﬃ" ~ "ffi"), once per such start seen, then looked up."""
+    three, "ﬃ" ~ "ffi"), remembered for the first KEEP starts seen."""
 
     KEEP = 2048  # starts remembered, at most (an Index lives as long as its rule selection is cached)
 
@@ -186,9 +186,9 @@ class _FirstChar:
         start = text[:3]
         found = self.seen.get(start)
         if found is None:
-            if len(self.seen) >= self.KEEP:
-                self.seen.clear()
-            found = self.seen[start] = self.set_re.match(start) is not None
+            found = self.set_re.match(start) is not None
+            if len(self.seen) < self.KEEP:  # the common starts come early; the rest are matched each time
+                self.seen[start] = found
         return found
 
 
