@@ -27,3 +27,32 @@ def test_every_example_a_pattern_matches_holds_one_of_its_literals():
                     if matcher.pattern_re.search(line):
                         assert any(s in (line if matcher.exact_case else line.casefold())
                                    for s in matcher.literals), (rule.id, line)
+
+
+def test_the_index_never_misses_a_rule_that_matches():
+    """Every prefilter of the Index (exact phrases, phrase trees, literal starts, required strings,
+    literal endings, first-character sets) together: the candidates it gives a block always include
+    every matcher that matches the block when run alone, on rule examples and real page lines."""
+    from conftest import SAMPLES
+
+    from cleannews.matching import normalize
+
+    rules = load_rules()
+    active = rules.active(None, tuple(s.site for s in rules.sets if s.site))
+    lines = {line.strip() for rule in rules.rules for example in rule.drop + rule.keep
+             for line in example.split("\n")}
+    for page in [SAMPLES / "themoscowtimes-spy-agencies.raw.txt", *sorted((SAMPLES / "bench").glob("*.txt"))]:
+        lines |= {line.strip() for line in page.read_text(encoding="utf-8").split("\n")}
+    checks = [(active.block_index, [r.match for r in active.blocks]),
+              (active.trailer_index, [r.match for r in active.trailers]),
+              (active.start_index, [r.start for r in active.spans])]
+    matched = 0
+    for line in sorted(filter(None, lines)):
+        norm, words = normalize(line), len(line.split())
+        for index, matchers in checks:
+            candidates = set(index.candidates(line, norm, words))
+            for k, matcher in enumerate(matchers):
+                if matcher(line, norm, words):
+                    matched += 1
+                    assert k in candidates, (matcher.rule_id, line)
+    assert matched > 300  # the check saw real matches, not an empty set
