@@ -133,14 +133,11 @@ def _trie(phrases, escape=regex.escape) -> str:
     return build(root)
 
 
-def _literal_head(pattern: str) -> str | None:
-    """The literal text a pattern's every match starts with (lowercase ASCII), when it is `^` and
-    at least PREFIX letters; None otherwise (alternation at the top, classes, escapes ...)."""
-    if not pattern.startswith("^"):
-        return None
+def _top_level_alternation(pattern: str) -> bool:
+    """Whether `pattern` has a `|` outside every group and set."""
     depth = 0
     escaped = in_class = False
-    for ch in pattern:  # a top-level `|` means not every branch is anchored
+    for ch in pattern:
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -154,7 +151,17 @@ def _literal_head(pattern: str) -> str | None:
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
-            return None
+            return True
+    return False
+
+
+def _literal_head(pattern: str) -> str | None:
+    """The literal text a pattern's every match starts with (lowercase ASCII), when it is `^` and
+    at least PREFIX letters; None otherwise (alternation at the top, classes, escapes ...)."""
+    if not pattern.startswith("^"):
+        return None
+    if _top_level_alternation(pattern):  # then not every branch is anchored
+        return None
     head = ""
     for ch in pattern[1:]:
         if not (ch.isascii() and (ch.isalnum() or ch == " ")):
@@ -197,23 +204,8 @@ def _first_class(pattern: str, flags: int) -> str | None:
     starts with that set; None otherwise (or when in doubt: inline flags, nested sets, MULTILINE)."""
     if not pattern.startswith("^[") or flags & regex.MULTILINE:
         return None
-    depth = 0
-    escaped = in_class = False
-    for ch in pattern:  # a top-level `|`: not every branch starts so
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return None
+    if _top_level_alternation(pattern):  # then not every branch starts so
+        return None
     if _INLINE_FLAGS.search(pattern):
         return None
     pos = 2 + (pattern[2:3] == "^")
