@@ -10,6 +10,7 @@ import sys
 import click
 
 from cleannews import __version__
+from cleannews.errors import EXIT_INTERNAL
 from cleannews.commands.batch import batch
 from cleannews.commands.check import check, fix
 from cleannews.commands.clean import clean
@@ -60,3 +61,10 @@ def main():
     except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except ImportError as exc:  # a dependency missing from this Python: say which, not a traceback
+        click.echo(f"cleannews: cannot run: {exc} (install cleannews with its dependencies: pip install .)",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)
+    except Exception as exc:  # noqa: BLE001 - a bug outside the commands' own handling
+        click.echo(f"cleannews: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)

@@ -2,6 +2,7 @@
 import gzip
 import io
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -304,3 +305,15 @@ def test_interrupted_batch_leaves_only_complete_outputs_and_resume_finishes(tmp_
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
     assert {k: v for k, v in tree(out).items() if not k.endswith(".tmp")} == expected
+
+
+def test_a_missing_dependency_is_one_line_not_a_traceback(seed):
+    """A Python without cssselect (say, the project imported without `pip install`)."""
+    code = ("import sys; sys.modules['cssselect'] = None; sys.argv = ['cleannews', 'clean', sys.argv[1]]; "
+            "from cleannews.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code, str(seed["raw"])], capture_output=True, text=True,
+                            env={**os.environ, "CLEANNEWS_CACHE_DIR": ""})
+    assert result.returncode == 123
+    assert result.stderr.strip().splitlines() == [
+        "cleannews: cannot run: import of cssselect halted; None in sys.modules "
+        "(install cleannews with its dependencies: pip install .)"]
