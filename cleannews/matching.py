@@ -253,15 +253,23 @@ def required_literals(patterns, fold: bool = True) -> frozenset | None:
     return frozenset(_shortest(found))
 
 
-def _pattern_literals(pattern: str, fold: bool) -> set[str] | None:
+def _parse(pattern: str):
+    """`pattern` parsed by Python's own `re` parser (`\\p{..}` read as a class), or None for
+    syntax only `regex` knows: such a pattern gets no prefilter."""
     plain = _P_CLASS.sub(lambda m: m.group(1) or r"\w", pattern)
     if not _plain_sets(pattern) or any(m.group(1) is None for m in _BAD_BRACE.finditer(plain)):
         return None
-    import re._parser as sre_parse  # Python's own regex parser: only when rules are indexed
+    import re._parser as sre_parse  # only when rules are indexed
 
     try:
-        tree = sre_parse.parse(plain, 0)
-    except Exception:  # noqa: BLE001 - syntax only `regex` knows: no prefilter for this pattern
+        return sre_parse.parse(plain, 0)
+    except Exception:  # noqa: BLE001 - whatever `re` cannot read
+        return None
+
+
+def _pattern_literals(pattern: str, fold: bool) -> set[str] | None:
+    tree = _parse(pattern)
+    if tree is None:
         return None
     found = _seq_required(list(tree))
     if not found or "" in found:
@@ -275,14 +283,8 @@ def _pattern_tail(pattern: str, fold: bool) -> set[str] | None:
     import re
     from re import _constants as c
 
-    plain = _P_CLASS.sub(lambda m: m.group(1) or r"\w", pattern)
-    if not _plain_sets(pattern) or any(m.group(1) is None for m in _BAD_BRACE.finditer(plain)):
-        return None
-    import re._parser as sre_parse
-
-    try:
-        tree = sre_parse.parse(plain, 0)
-    except Exception:  # noqa: BLE001 - syntax only `regex` knows: no prefilter for this pattern
+    tree = _parse(pattern)
+    if tree is None:
         return None
     seq = list(tree)
     if tree.state.flags & re.MULTILINE or not seq or seq[-1] not in ((c.AT, c.AT_END), (c.AT, c.AT_END_STRING)):
