@@ -31,12 +31,11 @@ def _holds_article():
 def parse(doc: Document):
     """The lxml tree of the page, with its metadata read into `doc.metadata`."""
     import trafilatura
-    from trafilatura.metadata import extract_metadata
 
     tree = trafilatura.load_html(doc.content)
     if tree is None:
         raise InputError(doc.source, "HTML could not be parsed")
-    meta = extract_metadata(tree, default_url=doc.url).as_dict()
+    meta = _metadata(tree, doc.url).as_dict()
     for key in META_FIELDS:
         value = meta.get(key)
         if value:
@@ -45,6 +44,129 @@ def parse(doc: Document):
     if lang.isalpha() and 2 <= len(lang) <= 3:
         doc.metadata["language"] = lang
     return tree
+
+
+def _metadata(tree, url: str | None):
+    """trafilatura's metadata of the page, read as `trafilatura.metadata.extract_metadata`
+    reads it, but only the fields in META_FIELDS: the license search, a tenth of the
+    metadata's time, serves no field we write.  The author search does not prune a copy of
+    the page (see `_author`).  Where trafilatura's pieces are missing (another version),
+    extract_metadata runs whole."""
+    from trafilatura import metadata as M
+
+    try:
+        pieces = (M.examine_meta, M.extract_meta_json, M.extract_title, M.extract_url, M.extract_domain,
+                  M.find_date, M.set_date_params, M.extract_sitename, M.META_URL, M.extract_catstags)
+    except AttributeError:
+        pieces = None
+    if pieces is None:
+        return M.extract_metadata(tree, default_url=url)
+    meta = M.examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    try:
+        meta = M.extract_meta_json(tree, meta)
+    except Exception:  # trafilatura guards it the same way: json_metadata.py has bugs
+        pass
+    if not meta.title:
+        meta.title = M.extract_title(tree)
+    if not meta.author:
+        meta.author = _author(tree)
+    if not meta.url:
+        meta.url = M.extract_url(tree, url)
+    if meta.url:
+        meta.hostname = M.extract_domain(meta.url, fast=True)
+    date_params = M.set_date_params(True)  # holds today's date, the latest a page can have
+    date_params["url"] = meta.url
+    meta.date = M.find_date(tree, **date_params)
+    if not meta.sitename:
+        meta.sitename = M.extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url:
+        match = M.META_URL.match(meta.url)
+        if match:
+            meta.sitename = match[1]
+    if not meta.categories:
+        meta.categories = M.extract_catstags("category", tree)
+    if not meta.tags:
+        meta.tags = M.extract_catstags("tag", tree)
+    meta.clean_and_trim()
+    return meta
+
+
+def _author(tree):
+    """trafilatura's author search (metadata.extract_author) without its deep copy of the page.
+
+    extract_author prunes a copy of the page (comments, sidebars, dates, figures: the
+    AUTHOR_DISCARD_XPATHS) and takes the first fitting text its AUTHOR_XPATHS find there;
+    copying and pruning the whole page cost two thirds of the search.  Those XPaths test an
+    element's own tag and attributes, so they find in the copy what they find in the page,
+    less what sits in a pruned part: here each element found is tested instead, its
+    ancestors against the discard XPaths (pruned with one: skipped).  One whose text would
+    lose a pruned descendant sends the page to extract_author itself, as does a version of
+    trafilatura whose XPaths this does not read.
+    """
+    from trafilatura import metadata as M
+    from trafilatura.utils import trim
+
+    tests = _discard_tests()
+    if tests is None:
+        return M.extract_author(tree)
+    up, down = tests
+    from trafilatura.xpaths import AUTHOR_XPATHS
+
+    for expression in AUTHOR_XPATHS:
+        for element in expression(tree):
+            if any(m.getparent() is not None for m in up(element)):
+                continue
+            if down(element):
+                return M.extract_author(tree)
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < 120:
+                return M.normalize_authors(None, content)
+    return None
+
+
+@functools.cache
+def _discard_tests():
+    """AUTHOR_DISCARD_XPATHS as two XPaths on one element: the ancestors-or-self it matches,
+    and the descendants.  None unless every member of their unions is one step from the
+    root or the context (`.//*[...]`, `//time`) and no XPath involved looks at an element's
+    position, ancestors or siblings: the shape this rewrite reads right."""
+    from lxml.etree import XPath
+
+    try:
+        from trafilatura.metadata import normalize_authors  # noqa: F401  (used by _author)
+        from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
+    except ImportError:
+        return None
+    for expression in (*AUTHOR_XPATHS, *AUTHOR_DISCARD_XPATHS):
+        if _LOOKS_AROUND.search(_unquoted(expression.path)):
+            return None
+    steps = []
+    for expression in AUTHOR_DISCARD_XPATHS:
+        for _, member in _branches(expression.path):
+            step = member[3:] if member.startswith(".//") else member[2:] if member.startswith("//") else ""
+            bare = _unquoted(step)
+            while _PREDICATE.search(bare):
+                bare = _PREDICATE.sub("", bare)
+            if not step or not re.fullmatch(r"[\w:*-]+", bare):
+                return None
+            steps.append(step)
+    namespaces = {"re": REGEXP_NS}
+    return (XPath(" | ".join("ancestor-or-self::" + step for step in steps), namespaces=namespaces),
+            XPath(" | ".join("descendant::" + step for step in steps), namespaces=namespaces))
+
+
+_LOOKS_AROUND = re.compile(r"ancestor|preceding|following|parent::|\.\.|position\(|last\(|\[\s*\d")
+_PREDICATE = re.compile(r"\[[^\[\]]*\]")
+
+
+def _unquoted(xpath: str) -> str:
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "''", xpath)
 
 
 def host_of(url: str | None) -> str | None:
@@ -218,8 +340,9 @@ def _fast_passes(doc: Document, tree):
     trafilatura.bare_extraction copies the tree and prunes it with the same raw-tree
     XPaths in both modes, an eighth of the page's time; here one copy is pruned once
     and each mode runs the rest of trafilatura's sequence (core.trafilatura_sequence
-    with comments off and fast on: cleaning, extraction, the baseline rescue in recall
-    mode).  That sequence is trafilatura's internals: where they are missing (another
+    with comments off and fast on: cleaning and tag conversion as core._prepare_tree
+    does them, less the backup copy only the readability/jusText comparison reads,
+    extraction, the baseline rescue in recall mode).  That sequence is trafilatura's internals: where they are missing (another
     version), or on a forum thread (pruned differently by mode), bare_extraction runs.
     tests/test_extract.py holds both ways equal on the sample pages.
     """
@@ -227,7 +350,7 @@ def _fast_passes(doc: Document, tree):
         from trafilatura import core
         from trafilatura.xml import xmltotxt
 
-        steps = (core._forum_thread_page, core._prepare_tree, core.extract_content, core.baseline,
+        steps = (core._forum_thread_page, core.tree_cleaning, core.convert_tags, core.extract_content, core.baseline,
                  core.prune_unwanted_nodes, core.RAW_TREE_PRUNE_XPATH, core.REMOVE_COMMENTS_AND_LISTS_XPATH,
                  core.REMOVE_COMMENTS_XPATH)
     except (ImportError, AttributeError):
@@ -240,7 +363,7 @@ def _fast_passes(doc: Document, tree):
     results = []
     for focus in ("recall", "precision"):
         options = _options(focus, doc.url)
-        cleaned, _ = core._prepare_tree(raw, options, doc.url)
+        cleaned = core.convert_tags(core.tree_cleaning(copy.copy(raw), options), options, doc.url)
         if focus == "precision":
             cleaned = core.prune_unwanted_nodes(cleaned, core.REMOVE_COMMENTS_XPATH)
         body, text = core.extract_content(cleaned, options)

@@ -25,12 +25,12 @@ def judge(doc: Document, links: frozenset = frozenset()) -> Document:
     kept = [i for i, b in enumerate(doc.blocks) if b.kept]
     if not kept:
         return doc
-    words = [len(doc.blocks[i].text.split()) for i in kept]
+    words = [doc.blocks[i].words for i in kept]
     walls = {r.category for r in doc.removed} & WALLS
     if walls and sum(words) < WALL_WORDS:
         return _empty(doc, kept, "no-article.wall", f"no article: a {'/'.join(sorted(walls))} wall or stub")
     if links and len(kept) >= 3:
-        linked = [normalize(doc.blocks[i].text) in links for i in kept]
+        linked = [doc.blocks[i].norm in links for i in kept]
         prose = any(n >= PROSE_WORDS and not is_link for n, is_link in zip(words, linked))
         if sum(linked) >= LINK_SHARE * len(kept) and not prose:
             return _empty(doc, kept, "no-article.links", "no article: a list of links (an index page)")

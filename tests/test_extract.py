@@ -10,7 +10,8 @@ from cssselect import GenericTranslator
 
 from cleannews import clean
 from cleannews.document import Document
-from cleannews.extract import _branches, _extract, _fast_passes, _Literals, _viable, drop_selected, plain
+from cleannews.extract import (
+    META_FIELDS, _author, _branches, _extract, _fast_passes, _Literals, _metadata, _viable, drop_selected, plain)
 
 BENCH = Path(__file__).resolve().parent.parent / "samples" / "bench"
 CBSSPORTS = "08f793762792bd252c75fb57544cdf506ffcc04785136cb87503f02364b82b56"
@@ -139,3 +140,34 @@ def test_selector_runs_only_the_members_the_page_can_match():
     some = _viable(xpath, _Literals("<div id='site-footer'>Terms</div>"))
     assert [e.get("id") for e in some(tree)] == ["site-footer"]
     assert len(_viable(xpath, _Literals("tooltip footer"))(tree)) == 2
+
+
+SAMPLES = sorted(p.name.removesuffix(".html.gz") for p in BENCH.glob("*.html.gz"))
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_metadata_equals_extract_metadata(name):
+    """Reading the fields we write piece by piece gives what trafilatura's extract_metadata gives."""
+    from trafilatura import load_html
+    from trafilatura.metadata import extract_metadata
+
+    tree = load_html(page(name))
+    ours, theirs = _metadata(tree, None).as_dict(), extract_metadata(tree).as_dict()
+    assert {k: ours[k] for k in META_FIELDS} == {k: theirs[k] for k in META_FIELDS}
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the first byline sits in a sidebar, which trafilatura prunes before searching
+    ("<div class='sidebar'><span class='byline'>By Side Bar</span></div><p class='byline'>By Jane Doe</p>",
+     "Jane Doe"),
+    # a pruned <time> inside the byline changes its text: the search runs on a pruned copy
+    ("<p class='byline'>By John Roe <time>5 May 2020</time></p>", "John Roe"),
+    ("<div class='author-name'>Ann Example</div>", "Ann Example"),
+    ("<p>No byline here.</p>", None),
+])
+def test_author_equals_extract_author(body, expected):
+    from trafilatura.metadata import extract_author
+
+    tree = lxml.html.fromstring(f"<html><head></head><body>{body}</body></html>")
+    assert extract_author(tree) == expected
+    assert _author(tree) == expected
