@@ -6,6 +6,7 @@ they require), so the cost of a rule stays near zero.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -14,7 +15,7 @@ DEFAULT_MAX_WORDS = 40  # recall guard: a long block is article text far more of
 REGEX_TIMEOUT = 0.25  # seconds per pattern and block: a pathological pattern must not hang a batch
 
 _PUNCT_EDGES = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$")
-_SPACES = regex.compile(r"\s+")
+_SPACES = regex.compile(r"\s{2,}|[^\S ]")  # what `\s+` -> " " changes, leaving single spaces be
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
                          "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 
@@ -22,6 +23,8 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"
 def normalize(text: str) -> str:
     """The form phrases are compared in: case, quotes, spacing and edge punctuation ignored."""
     text = _SPACES.sub(" ", text.translate(_QUOTES).casefold())
+    if text[:1].isalnum() and text[-1:].isalnum():  # no edge to strip (saves a regex call)
+        return text
     return _PUNCT_EDGES.sub("", text)
 
 
@@ -173,30 +176,6 @@ def _literal_head(pattern: str) -> str | None:
 
 
 _INLINE_FLAGS = regex.compile(r"\(\?[a-zA-Z]")
-
-
-class _FirstChar:
-    """Whether a text can start a match of a pattern `^[set]...`: the set matched at the start of
-    the text's first three characters (under full case folding one set item matches at most
-    three, "ﬃ" ~ "ffi"), remembered for the first KEEP starts seen."""
-
-    KEEP = 2048  # starts remembered, at most (an Index lives as long as its rule selection is cached)
-
-    def __init__(self, source: str, flags: int):
-        self.source, self.flags, self.seen = source, flags, {}
-
-    @functools.cached_property
-    def set_re(self) -> regex.Pattern:
-        return regex.compile(self.source, self.flags)
-
-    def __call__(self, text: str) -> bool:
-        start = text[:3]
-        found = self.seen.get(start)
-        if found is None:
-            found = self.set_re.match(start) is not None
-            if len(self.seen) < self.KEEP:  # the common starts come early; the rest are matched each time
-                self.seen[start] = found
-        return found
 
 
 def _first_class(pattern: str, flags: int) -> str | None:
@@ -408,37 +387,46 @@ def _node_required(node) -> set[str] | None:
     return None
 
 
+_WORD_CHAR = regex.compile(r"\w")  # `\w` as the phrase regexes read it
+_EDGE_ONLY = regex.compile(r"[\p{P}\p{S}\s]*")  # what `normalize` strips from a block's ends
+# Python's `re` is faster here, and its `\s` holds every character `regex`'s does (and \x1c-\x1f)
+_NOT_NEWLINE_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+_ALL_SPACES = re.compile(r"\s{2,}|[^\S ]")
+
+
 class Index:
     """Many matchers as one test, for the rule sets of a page.
 
-    Most blocks match no rule, so a block first meets a prefilter: the words
-    limit, a dict lookup of its normalized text for exact phrases, one
-    prefix-tree regex for every other phrase (per match mode), and a dict
-    lookup of its first letters for the patterns anchored on a literal start.
-    Only a block that passes is tested by groups of GROUP matchers (each with
-    its own phrase tree), and only the matchers that may match run one by one,
-    in rule order, so the first rule to claim a block is the same as when each
-    rule runs alone.  Patterns that start otherwise run on every block, each
-    alone (a `regex` alternation of many patterns costs more than the patterns
-    one by one), so a pattern that times out is still named (PatternTimeout).
+    Most blocks match no rule, so the blocks of a page meet a prefilter
+    together: one Aho-Corasick scan of the whole page (pyahocorasick, in C)
+    for each kind of string the matchers need: their phrases in the
+    normalised page, the strings their patterns require in the casefolded
+    page, and those of case-sensitive patterns in the page as written.  A
+    hit tells the block it falls in and the matchers that need that string.
+    A few cheap tests per block add the patterns a string cannot announce:
+    a literal start (a dict lookup of the first letters), a `^[set]` start,
+    a literal at the end.  Only the matchers a block may match then run, one
+    by one, in rule order, so the first rule to claim a block is the same as
+    when each rule runs alone, and a pattern that times out is still named
+    (PatternTimeout).  Patterns that require nothing that can be told run on
+    every block.
     """
 
-    GROUP = 48
     PREFIX = 4  # letters of a pattern's literal start used as its key
 
     def __init__(self, matchers: list[Matcher]):
         self.matchers = matchers
         self.limits = [m.max_words for m in matchers]
         self.max_words = None if None in self.limits else max(self.limits, default=0)
-        self.exact: dict[str, list[int]] = {}
         self.heads: dict[str, list[int]] = {}  # literal start of anchored patterns -> matchers
-        self.firsts: list[tuple[int, list]] = []  # (matcher, a _FirstChar per pattern): patterns `^[set]`
+        self.firsts: list[tuple[int, str, int]] = []  # (matcher, `[set]`, flags): patterns `^[set]`
         self.ends: list[tuple[int, bool, tuple]] = []  # (matcher, casefolded?, strings at `$`), see Matcher.ending
+        phrases: dict[str, list[int]] = {}  # normalised phrase -> matchers
         literals: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}  # casefolded? -> string -> matchers
         always = set()  # matchers tested on every block
         for i, m in enumerate(matchers):
-            for phrase in m.exact:
-                self.exact.setdefault(phrase, []).append(i)
+            for phrase in m.exact | set(m.phrases if m.phrase_source is not None else ()):
+                phrases.setdefault(phrase, []).append(i)
             if (m.phrase_source is not None and not m.phrases) or (m.pattern_source is not None and not m.patterns):
                 always.add(i)  # built by hand, its regexes unknown to the prefilter
             elif m.patterns:
@@ -449,7 +437,7 @@ class Index:
                     continue
                 firsts = [_first_class(p, m.flags) for p in m.patterns]
                 if None not in firsts:
-                    self.firsts.append((i, [_FirstChar(f, m.flags) for f in firsts]))
+                    self.firsts += [(i, f, m.flags) for f in firsts]
                     continue
                 needed = m.literals
                 if needed is None:
@@ -461,81 +449,150 @@ class Index:
                 for s in needed:
                     literals[not m.exact_case].setdefault(s, []).append(i)
         self.always = sorted(always)
-        # the required strings, one scan of the casefolded block and one of the block as written
-        self.scans = [(fold, _Scan(found, self.limits)) for fold, found in literals.items() if found]
-        self.groups = []
-        for start in range(0, len(matchers), self.GROUP):
-            indices = range(start, min(start + self.GROUP, len(matchers)))
-            phrase_re = self._phrases(indices)
-            if phrase_re is not None:
-                self.groups.append((phrase_re, indices))
-        self.phrase_re = self._phrases(range(len(matchers))) if len(self.groups) > 1 else (
-            self.groups[0][0] if self.groups else None)
+        self.any_end = tuple(sorted({s for _, _, ends in self.ends for s in ends}))
+        self.last_chars = {s[-1] for s in self.any_end} | {"\n"}
+        # literal starts, looked for at every line start of the casefolded page
+        self.head_re = re.compile("^(?:" + _trie(sorted(self.heads), re.escape) + ")", re.M) if self.heads else None
+        self.phrases = _automaton(phrases)
+        self.folded = _automaton(literals[True])
+        self.as_written = _automaton(literals[False])
 
-    def _phrases(self, indices):
-        by_mode: dict[str, set] = {}
-        for i in indices:
-            m = self.matchers[i]
-            if m.mode != "exact" and m.phrases and m.phrase_source is not None:
-                by_mode.setdefault(m.mode, set()).update(m.phrases)
-        if not by_mode:
-            return None
-        return regex.compile("|".join(_EDGES[mode][0] + _trie(sorted(phrases)) + _EDGES[mode][1]
-                                      for mode, phrases in sorted(by_mode.items())))
+    def candidates(self, text: str, norm: str | None = None, words: int | None = None) -> list[int]:
+        """The matchers that may match one block (see `candidates_many`)."""
+        return self.candidates_many(Page([text], [len(text.split()) if words is None else words]))[0]
 
-    def candidates(self, text: str, norm: str, words: int, folded: str | None = None) -> list[int]:
-        """The matchers that may match the block, in rule order (a superset of those that do).
-
-        `folded` is `text.casefold()`, when the caller has it."""
-        if self.max_words is not None and words > self.max_words:
-            return []
-        found = self.always
-        extra = self.exact.get(norm)
-        if self.heads:
-            head = self.heads.get(text[:2 * self.PREFIX].casefold()[:self.PREFIX])
-            if head:
-                extra = extra + head if extra else head
-        for fold, scan in self.scans:
-            if scan.words is None or words <= scan.words:
-                if fold and folded is None:
-                    folded = text.casefold()
-                present = set(scan.literal_re.findall(folded if fold else text))
-                if present:
-                    extra = list(extra or ())
-                    for s in present:
-                        extra += scan.owners[s]
-        for i, firsts in self.firsts:
-            if any(first(text) for first in firsts):
-                extra = list(extra or ())
-                extra.append(i)
-        if self.ends:
-            for i, fold, ends in self.ends:
-                if fold and folded is None:
-                    folded = text.casefold()
-                end = folded if fold else text
-                if end.endswith(ends) or (end.endswith("\n") and end[:-1].endswith(ends)):  # `$`: or before a last newline
-                    extra = list(extra or ())
-                    extra.append(i)
-        if self.phrase_re is not None and self.phrase_re.search(norm) is not None:
-            for phrase_re, indices in self.groups:
-                if phrase_re.search(norm) is not None:
-                    extra = (extra or []) + list(indices)
-        if extra:
-            found = sorted(set(found).union(extra))
-        limits = self.limits
-        return [i for i in found if limits[i] is None or words <= limits[i]]
+    def candidates_many(self, page: "Page") -> list[list[int]]:
+        """For each block of `page`, the matchers that may match it, in rule order: a superset
+        of those that do."""
+        if page.parts is not None:  # a block of several lines: each on its own
+            return [self.candidates_many(part)[0] for part in page.parts]
+        found: list = [None] * len(page.texts)  # block -> set of matchers, None while it has none
+        if self.phrases is not None:
+            normal, line_of = page.normal, page.line_of("normal")
+            for end, (size, owners) in self.phrases.iter(normal):
+                start = end - size + 1
+                if _bounded(normal, start, end + 1):
+                    i = line_of(start)
+                    found[i] = (found[i] or set()).union(owners)
+        for strings, kind in ((self.folded, "folded"), (self.as_written, "joined")):
+            if strings is not None:
+                line_of = page.line_of(kind)
+                for end, (_, owners) in strings.iter(getattr(page, kind)):
+                    i = line_of(end)
+                    found[i] = (found[i] or set()).union(owners)
+        if self.head_re is not None:
+            line_of = page.line_of("folded")
+            for m in self.head_re.finditer(page.folded):
+                i = line_of(m.start())
+                found[i] = (found[i] or set()).union(self.heads[m.group()])
+        for k, first, flags in self.firsts:
+            line_of = page.line_of("joined")
+            for m in _line_start_re(first, flags).finditer(page.joined):
+                i = line_of(m.start())
+                found[i] = (found[i] or set()).union((k,))
+        if self.any_end:
+            texts, folded_lines, last = page.texts, page.folded_lines, self.last_chars
+            for i in [i for i, t in enumerate(folded_lines) if t[-1:] in last or texts[i][-1:] in last]:
+                text, folded = texts[i], folded_lines[i]
+                extra = [k for k, fold, ends in self.ends if _ends_with(folded if fold else text, ends)]
+                if extra:
+                    found[i] = (found[i] or set()).union(extra)
+        limits, always, max_words, out = self.limits, self.always, self.max_words, []
+        for hits, n in zip(found, page.words):
+            if (not hits and not always) or (max_words is not None and n > max_words):
+                out.append(())
+                continue
+            ids = sorted(hits.union(always)) if hits else always
+            out.append([k for k in ids if limits[k] is None or n <= limits[k]])
+        return out
 
 
-class _Scan:
-    """The strings some matchers require, found in a block in one pass of Python's `re` (several
-    times faster here than `regex`, and than `in` tests string by string): a lookahead at each
-    position gives the longest string starting there, and `owners` adds those that are its prefixes."""
+def _ends_with(text: str, ends: tuple) -> bool:
+    return text.endswith(ends) or (text.endswith("\n") and text[:-1].endswith(ends))  # `$`: or before a last newline
 
-    def __init__(self, literals: dict[str, list[int]], limits: list):
-        import re
 
-        self.owners = {s: sorted({i for k in range(1, len(s) + 1) for i in literals.get(s[:k], ())})
-                       for s in literals}
-        self.literal_re = re.compile("(?=(" + _trie(sorted(literals), re.escape) + "))")
-        needed = [limits[i] for found in literals.values() for i in found]
-        self.words = None if None in needed else max(needed)  # longer blocks need no scan
+@functools.lru_cache(maxsize=1024)
+def _line_start_re(first: str, flags: int) -> regex.Pattern:
+    """`first` (a set, see _first_class) at the start of any line of a page."""
+    return regex.compile("^" + first, flags | regex.MULTILINE)
+
+
+def _automaton(strings: dict[str, list[int]]):
+    """An Aho-Corasick automaton of `strings`, each giving (its length, its matchers); None if empty."""
+    if not strings:
+        return None
+    import ahocorasick
+
+    found = ahocorasick.Automaton()
+    for s, owners in strings.items():
+        found.add_word(s, (len(s), tuple(owners)))
+    found.make_automaton()
+    return found
+
+
+class Page:
+    """The blocks of a page as every Index reads them: joined by newlines, normalised and
+    casefolded once for all (a block holding a newline is read on its own, `parts`)."""
+
+    def __init__(self, texts: list[str], words: list[int]):
+        self.texts, self.words = texts, words
+        self.joined = "\n".join(texts)
+        self.single = len(texts) == 1  # then a newline inside the block is no block edge
+        self.parts = None
+        if not self.single and self.joined.count("\n") != len(texts) - 1:
+            self.parts = [Page([t], [n]) for t, n in zip(texts, words)]
+
+    @functools.cached_property
+    def normal(self) -> str:
+        """`normalize` of every block, but for the edge punctuation it strips."""
+        text = self.joined
+        if not text.isascii():
+            for old, new in _QUOTES.items():
+                text = text.replace(chr(old), new)
+        return (_ALL_SPACES if self.single else _NOT_NEWLINE_SPACES).sub(" ", text.casefold())
+
+    @functools.cached_property
+    def folded(self) -> str:
+        return self.joined.casefold()
+
+    @functools.cached_property
+    def folded_lines(self) -> list[str]:
+        return [self.folded] if self.single else self.folded.split("\n")
+
+    def line_of(self, kind: str):
+        """The function from a position in the `kind` text ("normal", "folded", "joined") to its block."""
+        if self.single:
+            return lambda pos: 0
+        starts = self.__dict__.get("starts_" + kind)
+        if starts is None:
+            import itertools
+
+            text = getattr(self, kind)
+            starts = self.__dict__["starts_" + kind] = list(
+                itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+        import bisect
+
+        return lambda pos: bisect.bisect_right(starts, pos) - 1
+
+
+def _bounded(normal: str, start: int, end: int) -> bool:
+    """Whether a phrase found at normal[start:end] may match as a phrase regex does on the block's
+    normalised text: with no word character just before and after it, unless only what
+    `normalize` strips from the block's ends lies between it and the block's edge (`_menu_`)."""
+    if start and _word_at(normal, start - 1):
+        line_start = normal.rfind("\n", 0, start) + 1
+        if _EDGE_ONLY.fullmatch(normal, line_start, start) is None:
+            return False
+    if end < len(normal) and _word_at(normal, end):
+        line_end = normal.find("\n", end)
+        if _EDGE_ONLY.fullmatch(normal, end, len(normal) if line_end < 0 else line_end) is None:
+            return False
+    return True
+
+
+def _word_at(text: str, pos: int) -> bool:
+    """`\\w` at text[pos], without the regex call for ASCII (where `\\w` is letters, digits, `_`)."""
+    c = text[pos]
+    if c.isascii():
+        return c.isalnum() or c == "_"
+    return _WORD_CHAR.match(c) is not None

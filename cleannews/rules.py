@@ -6,7 +6,7 @@ rules; the first rule to claim a block is the one the report names.
 from __future__ import annotations
 
 from cleannews.document import Document
-from cleannews.matching import PatternTimeout
+from cleannews.matching import Page, PatternTimeout
 from cleannews.ruleset import Active
 
 
@@ -15,9 +15,6 @@ def apply_rules(doc: Document, active: Active) -> Document:
     n = len(blocks)
     if not n:
         return doc
-    norms = [b.norm for b in blocks]
-    words = [b.words for b in blocks]
-
     timed_out: set = set()  # a pattern that ran out of time once is not run again on this document
 
     def test(matcher, i):
@@ -25,12 +22,13 @@ def apply_rules(doc: Document, active: Active) -> Document:
             return False
         # a Matcher's answer depends on the text alone: kept on the block, so that a round of
         # `pipeline._settle` (the same texts again) does not search again
-        memo = blocks[i].memo
+        block = blocks[i]
+        memo = block.memo
         seen = memo.get(id(matcher))
         if seen is not None and seen[0] is matcher:
             return seen[1]
         try:
-            found = matcher(blocks[i].text, norms[i], words[i])
+            found = matcher(block.text, block.norm, block.words)
         except PatternTimeout as exc:
             timed_out.add(exc.rule_id)
             doc.metadata.setdefault("rule_errors", []).append(exc.rule_id)
@@ -38,42 +36,44 @@ def apply_rules(doc: Document, active: Active) -> Document:
         memo[id(matcher)] = (matcher, found)
         return found
 
-    def candidates(index, i):
-        memo = blocks[i].memo
-        found = memo.get(index)
-        if found is None:
-            found = memo[index] = index.candidates(blocks[i].text, norms[i], words[i])
-        return found
+    page = None
+
+    def candidates(index, first=0):
+        """The candidates of blocks[first:] (see Index.candidates_many), kept on each block."""
+        nonlocal page
+        if any(index not in b.memo for b in blocks[first:]):
+            page = page or Page([b.text for b in blocks], [b.words for b in blocks])
+            for block, found in zip(blocks[first:], index.candidates_many(page)[first:]):
+                block.memo[index] = found
+        return [b.memo[index] for b in blocks[first:]]
 
     spans, trailers, block_rules = active.spans, active.trailers, active.blocks
     if spans:
-        starts = [set(candidates(active.start_index, i)) for i in range(n)]
+        starts = [(i, set(found)) for i, found in enumerate(candidates(active.start_index)) if found]
         for k, rule in enumerate(spans):
-            i = 0
-            while i < n:
-                if k in starts[i] and test(rule.start, i):
-                    end = next((j for j in range(i, min(n, i + rule.max_blocks + 1)) if test(rule.end, j)), None)
-                    if end is not None:
-                        for j in range(i, end + 1):
-                            doc.remove(j, rule.id, rule.category)
-                        i = end
-                i += 1
+            after = -1  # a span's blocks are not searched for its next start
+            for i, found in starts:
+                if i <= after or k not in found or not test(rule.start, i):
+                    continue
+                end = next((j for j in range(i, min(n, i + rule.max_blocks + 1)) if test(rule.end, j)), None)
+                if end is not None:
+                    for j in range(i, end + 1):
+                        doc.remove(j, rule.id, rule.category)
+                    after = end
     if trailers:
-        index = active.trailer_index
-        within = max(r.within for r in trailers)
-        hits = {i: set(candidates(index, i)) for i in range(max(0, n - within), n)}
+        first = max(0, n - max(r.within for r in trailers))
+        hits = [set(found) for found in candidates(active.trailer_index, first)]
         for k, rule in enumerate(trailers):
             for i in range(max(0, n - rule.within), n):
-                if k in hits[i] and test(rule.match, i):
+                if k in hits[i - first] and test(rule.match, i):
                     for j in range(i, n):
                         doc.remove(j, rule.id, rule.category)
                     break
     if block_rules:
-        index = active.block_index
-        for i in range(n):
+        for i, found in enumerate(candidates(active.block_index)):
             if blocks[i].removal is not None:
                 continue
-            for k in candidates(index, i):
+            for k in found:
                 rule = block_rules[k]
                 if test(rule.match, i):
                     doc.remove(i, rule.id, rule.category)

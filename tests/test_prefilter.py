@@ -56,3 +56,26 @@ def test_the_index_never_misses_a_rule_that_matches():
                     matched += 1
                     assert k in candidates, (matcher.rule_id, line)
     assert matched > 300  # the check saw real matches, not an empty set
+
+
+def test_a_page_at_once_gives_each_block_what_it_gets_alone():
+    """The Index reads a whole page in one scan and maps each hit back to its block: the candidates
+    of every block of real pages must be those the block gets when it is read alone."""
+    from conftest import SAMPLES
+
+    from cleannews.matching import Page
+
+    rules = load_rules()
+    active = rules.active("en", tuple(s.site for s in rules.sets if s.site))
+    pages = [SAMPLES / "themoscowtimes-spy-agencies.raw.txt", *sorted((SAMPLES / "bench").glob("*.txt"))]
+    compared = 0
+    for path in pages:
+        texts = [line.strip() for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+        words = [len(t.split()) for t in texts]
+        page = Page(texts, words)
+        for index in (active.block_index, active.trailer_index, active.start_index):
+            together = index.candidates_many(page)
+            for text, n, found in zip(texts, words, together):
+                assert list(found) == list(index.candidates(text, None, n)), text
+                compared += bool(found)
+    assert compared > 100
