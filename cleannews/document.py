@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from cleannews.language import tally
 from cleannews.matching import normalize
 
 
@@ -53,6 +54,11 @@ class Block:
         return len(self.text.split())
 
     @functools.cached_property
+    def tally(self) -> tuple[int, int]:
+        """Its words and stopwords per language (`language.tally`): what language detection reads."""
+        return tally(self.text)
+
+    @functools.cached_property
     def memo(self) -> dict:
         """What rules found in this text: an Index's candidates, a Matcher's answer (rules.py)."""
         return {}
@@ -60,7 +66,7 @@ class Block:
     def reuse(self, other: "Block") -> None:
         """Take what `other`, a block with the same text, has worked out already."""
         if other.text == self.text:
-            for key in ("norm", "words", "memo"):
+            for key in ("norm", "words", "tally", "memo"):
                 if key in other.__dict__:
                     self.__dict__[key] = other.__dict__[key]
 

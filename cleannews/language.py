@@ -77,34 +77,52 @@ def _vector_of(word: str) -> int:
     return found
 
 
-def _first_words(sample: str, max_words: int) -> list[str]:
-    """The first `max_words` words of `sample`: read from a piece of it first (a page holds
-    several times that many).  Found more than that in the piece, the first `max_words` all end
-    before the next one starts, so none was cut at the piece's end."""
-    piece = 10 * max_words
-    if len(sample) > piece:
-        found = _WORD.findall(sample, 0, piece)
-        if len(found) > max_words:
-            return found[:max_words]
-    return _WORD.findall(sample)[:max_words]
+def tally(text: str, max_words: int | None = None) -> tuple[int, int]:
+    """The words of `text` (its first `max_words`) and their stopword counts per language, packed
+    (see _vector_of): worked out once per block and summed for the page, so that a second
+    look at some of the page's blocks (pipeline._settle) costs no second count."""
+    found = _WORD.findall(text)
+    if max_words is not None:
+        found = found[:max_words]
+    if not found:
+        return 0, 0
+    known = _any_list()
+    # casefolding the words at once: no word gains or loses a space by it
+    folded = " ".join(found).casefold().split(" ")
+    for word in known.intersection(folded).difference(_VECTORS):
+        _vector_of(word)
+    return len(found), sum(map(_VECTORS.__getitem__, filter(known.__contains__, folded)))
 
 
 def detect(text: str, max_words: int = 3000) -> str | None:
     """The ISO code of the page's language, or None when it cannot tell."""
-    sample = text[:50_000]
+    return detect_blocks([text[:50_000]], max_words=max_words)
+
+
+def detect_blocks(texts: list[str], tallies: list[tuple[int, int]] | None = None,
+                  max_words: int = 3000) -> str | None:
+    """The language of a page made of `texts` (and their `tally`, when known): read from its
+    first `max_words` words."""
+    head, size = [], 0
+    for text in texts:  # the page's first 5,000 characters, for the scripts without stopwords
+        head.append(text[:5000 - size])
+        size += len(head[-1]) + 1
+        if size >= 5000:
+            break
+    head = "\n".join(head)[:5000]
     for code, script in _SCRIPTS:
-        if len(script.findall(sample[:5000])) > 50:
+        if len(script.findall(head)) > 50:
             return code
-    found = _first_words(sample, max_words)
-    total = len(found)
-    if total < 5:
-        return None
-    words: Counter = Counter()
-    for w, n in Counter(found).items():  # casefold each distinct word once
-        words[w.casefold()] += n
-    known = _any_list()
-    packed = sum(n * _vector_of(w) for w, n in words.items() if w in known)
-    if not packed:
+    total = packed = 0
+    for k, text in enumerate(texts):
+        n, hits = tallies[k] if tallies is not None else tally(text)
+        if total + n > max_words:
+            n, hits = tally(text, max_words - total)
+        total += n
+        packed += hits
+        if total >= max_words:
+            break
+    if total < 5 or not packed:
         return None
     # a word from a list of n words is evidence log(REFERENCE / n) for its language (see above)
     mask = (1 << _FIELD) - 1

@@ -70,7 +70,7 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
                 block.reuse(earlier)
         sites, links = _sites(doc, ruleset, doc.url, doc.content), frozenset()
     if "language" not in doc.metadata:
-        lang = language.detect("\n".join(b.text for b in doc.blocks))
+        lang = language.detect_blocks([b.text for b in doc.blocks], [b.tally for b in doc.blocks])
         if lang:
             doc.metadata["language"] = lang
     rules.apply_rules(doc, ruleset.active(doc.metadata.get("language"), sites))
