@@ -14,14 +14,13 @@ left for `headline.find_headline`, which moves it to the title.
 """
 from __future__ import annotations
 
-import functools
 from collections import Counter
 
 import regex
 
 from cleannews.document import Document
 from cleannews.headline import _looks_like_headline as looks_like_headline
-from cleannews.language import stopwords
+from cleannews import language
 
 # block classes
 GOOD, NEAR, SHORT, BAD = "good", "neargood", "short", "bad"
@@ -48,7 +47,6 @@ FIRST_SHARE = 0.7  # an earlier run this close to the best one is the article
 MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one long notice
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-_WORD = regex.compile(r"\w+(?:['’]\w+)*")
 _TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and comment headers
 # A clock time alone on its line heads an update of a live or running story ("4:14 p.m."): article text
 _BARE_TIME = regex.compile(r"\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:uhr|h|[A-Z]{2,4})?\.?", regex.I)
@@ -62,13 +60,14 @@ def classify(doc: Document) -> Document:
     if doc.kind not in ("text", "markdown") or len(kept) < 3:
         return doc
     lang = doc.metadata.get("language")
-    stops = stopwords(lang)
+    stops = language.field(lang)
     cjk = lang in ("zh", "ja", "ko")
     texts = [doc.blocks[i].text for i in kept]
+    tallies = [doc.blocks[i].tally for i in kept]
     sizes = [_size(text, cjk) for text in texts]
     indented = _indented([doc.blocks[i].raw for i in kept], texts, sizes)
     alone = _alone(doc, kept, indented)
-    drops, headline = _decide(texts, sizes, indented, alone, stops)
+    drops, headline = _decide(texts, tallies, sizes, indented, alone, stops)
     if drops is None:
         return doc
     # The clean text, cleaned again, must come out the same: it reaches the classifier
@@ -78,8 +77,8 @@ def classify(doc: Document) -> Document:
         left = [pos for pos in range(len(kept)) if pos not in drops and pos != headline]
         if len(left) < 3:
             break
-        again, _ = _decide([texts[p] for p in left], [sizes[p] for p in left], [False] * len(left),
-                           [True] * len(left), stops)
+        again, _ = _decide([texts[p] for p in left], [tallies[p] for p in left], [sizes[p] for p in left],
+                           [False] * len(left), [True] * len(left), stops)
         if not again:
             break
         drops.update((left[q], why) for q, why in again.items())
@@ -88,11 +87,13 @@ def classify(doc: Document) -> Document:
     return doc
 
 
-def _decide(texts: list[str], sizes: list[int], indented: list[bool], alone: list[bool],
-            stops: frozenset) -> tuple[dict[int, str] | None, int | None]:
-    """The blocks that go, {position: rule}, and the headline's position; None when no article shows."""
+def _decide(texts: list[str], tallies: list, sizes: list[int], indented: list[bool], alone: list[bool],
+            stops: int | None) -> tuple[dict[int, str] | None, int | None]:
+    """The blocks that go, {position: rule}, and the headline's position; None when no article shows.
+    `tallies`: the blocks' `language.tally`; `stops`: the page language's `language.field`."""
     seen = Counter(texts)
-    found = [_classify(text, size, ind, stops, seen) for text, size, ind in zip(texts, sizes, indented)]
+    found = [_classify(text, counted, size, ind, stops, seen)
+             for text, counted, size, ind in zip(texts, tallies, sizes, indented)]
     classes = [cls for cls, _ in found]
     gains = _gains(found, sizes, indented, alone, STRICT)
     score, start, end = _region(gains)
@@ -155,14 +156,8 @@ def _alone(doc: Document, kept: list[int], indented: list[bool]) -> list[bool]:
             for i, ind in zip(kept, indented)]
 
 
-@functools.lru_cache(maxsize=4096)
-def _density(text: str, stops: frozenset) -> float | None:
-    """The share of stopwords among the block's words (cached: the classifier judges a block again)."""
-    words = _WORD.findall(text.casefold())
-    return sum(map(stops.__contains__, words)) / len(words) if words else None
-
-
-def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Counter) -> tuple[str, str]:
+def _classify(text: str, counted: tuple[int, int], size: int, indented: bool, stops: int | None,
+              seen: Counter) -> tuple[str, str]:
     """The block's own class and, for a bad one, the reason."""
     end = text.rstrip(_CLOSERS)[-1:]
     sentence = end in _SENTENCE_END
@@ -176,7 +171,7 @@ def _classify(text: str, size: int, indented: bool, stops: frozenset, seen: Coun
         if indented and not sentence:
             return BAD, "menu"
         return SHORT, "short"
-    density = _density(text, stops) if stops else None
+    density = language.share(counted, stops) if stops is not None else None
     if density is None:
         density = STOPWORDS_HIGH if sentence else STOPWORDS_LOW
     if density < STOPWORDS_LOW:

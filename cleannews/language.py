@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import math
-from collections import Counter
 from pathlib import Path
 
 import regex
@@ -35,7 +34,7 @@ STOPLISTS = {
     "id": "Indonesian", "vi": "Vietnamese", "ca": "Catalan", "lt": "Lithuanian", "lv": "Latvian",
     "et": "Estonian", "ar": "Arabic", "fa": "Persian", "he": "Hebrew", "hi": "Hindi",
 }
-_WORD = regex.compile(r"\w+")
+_TOKEN = regex.compile(r"\w+(?:['’]\w+)*")  # a word, "don't" and "l'équipe" one each
 _SCRIPTS = [("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")), ("ko", regex.compile(r"\p{Hangul}")),
             ("zh", regex.compile(r"\p{Han}"))]
 REFERENCE = 100_000  # the vocabulary a word is drawn from when it is in no list: sets the weights
@@ -81,17 +80,26 @@ def tally(text: str, max_words: int | None = None) -> tuple[int, int]:
     """The words of `text` (its first `max_words`) and their stopword counts per language, packed
     (see _vector_of): worked out once per block and summed for the page, so that a second
     look at some of the page's blocks (pipeline._settle) costs no second count."""
-    found = _WORD.findall(text)
+    folded = _TOKEN.findall(text.casefold())
     if max_words is not None:
-        found = found[:max_words]
-    if not found:
+        folded = folded[:max_words]
+    if not folded:
         return 0, 0
     known = _any_list()
-    # casefolding the words at once: no word gains or loses a space by it
-    folded = " ".join(found).casefold().split(" ")
     for word in known.intersection(folded).difference(_VECTORS):
         _vector_of(word)
-    return len(found), sum(map(_VECTORS.__getitem__, filter(known.__contains__, folded)))
+    return len(folded), sum(map(_VECTORS.__getitem__, filter(known.__contains__, folded)))
+
+
+def field(lang: str | None) -> int | None:
+    """Where `lang`'s count sits in a tally (see `share`); None for a language without stopwords."""
+    return list(STOPLISTS).index(lang) if lang in STOPLISTS and stopwords(lang) else None
+
+
+def share(counted: tuple[int, int], at: int) -> float | None:
+    """The share of a block's words that are stopwords of the language at `at` (see `field`)."""
+    words, packed = counted
+    return ((packed >> (_FIELD * at)) & ((1 << _FIELD) - 1)) / words if words else None
 
 
 def detect(text: str, max_words: int = 3000) -> str | None:
