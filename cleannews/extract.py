@@ -183,11 +183,15 @@ def drop_selected(doc: Document, tree, selectors) -> list[Removal]:
     articleBody) or most of the page's text is a wrapper named loosely
     ("page-with-footer"), and stays.
 
+    An element inside one dropped before it (a footer's inner "footer-links")
+    went with it: reporting it again would count its text twice.
+
     Only the parts of a selector that can match run: one that needs an attribute
     value the page's source does not contain (`contains(@class, 'tooltip')`) is
     skipped, which spares most of the XPath work on most pages.
     """
     removed = []
+    dropped = set()
     page_chars = None
     found = _Literals(doc.content) if doc.content else None  # the page's source, which `tree` was parsed from
     for rule in selectors:
@@ -197,6 +201,8 @@ def drop_selected(doc: Document, tree, selectors) -> list[Removal]:
         for element in xpath(tree):
             if element.getparent() is None or element.tag in ("body", "main") or _holds_article()(element):
                 continue
+            if dropped and not dropped.isdisjoint(element.iterancestors()):
+                continue  # gone with an element dropped before it, and reported there
             text = " ".join(element.text_content().split())
             if len(text) > 1000:
                 if page_chars is None:
@@ -207,6 +213,7 @@ def drop_selected(doc: Document, tree, selectors) -> list[Removal]:
             if text:
                 removed.append(Removal(rule.id, rule.category, text, element.sourceline or 0, -1))
             element.drop_tree()
+            dropped.add(element)
     return removed
 
 

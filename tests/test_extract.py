@@ -126,6 +126,15 @@ def test_selected_element_with_most_of_the_page_text_stays():
     assert article in tree.text_content()
 
 
+def test_nested_selected_elements_reported_once():
+    tree = lxml.html.fromstring(
+        "<html><body><h1>Headline</h1><p>Article text.</p><div class='site-footer'>"
+        "<div class='footer-links'>Terms</div><div class='footer-note'>Privacy</div></div></body></html>")
+    removed = drop_selected(Document(source="<test>"), tree, [_selector("div[class*=footer]")])
+    assert [r.text for r in removed] == ["TermsPrivacy"]  # the outer one only, not its two inner ones again
+    assert "Terms" not in tree.text_content()
+
+
 def test_selector_members_and_the_literals_they_need():
     xpath = GenericTranslator().css_to_xpath("div[class*=tooltip] span, footer, [role=dialog]")
     assert [needs for needs, _ in _branches(xpath)] == [("tooltip",), (), ("dialog",)]
