@@ -69,8 +69,8 @@ def _to_text(data: bytes) -> tuple[str, str]:
 def sniff(text: str) -> str:
     """html, markdown or text, from the content alone."""
     head = text[:20_000]
-    if _HTML.search(head[:4096]) or len(_TAG.findall(head)) >= 5:
+    if "<" in head and (_HTML.search(head[:4096]) or len(_TAG.findall(head)) >= 5):
         return "html"
-    if len(_MD.findall(head)) >= 3:
+    if any(c in head for c in "#[>*_") and len(_MD.findall(head)) >= 3:  # what every markdown mark starts with
         return "markdown"
     return "text"

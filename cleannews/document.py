@@ -1,7 +1,6 @@
 """The one type that flows through every stage of the pipeline."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from cleannews.language import tally
@@ -42,26 +41,22 @@ class Block:
     def kept(self) -> bool:
         return self.removal is None
 
-    # Worked out once per block and shared by rules, classifier, headline and the rounds of
-    # `pipeline._settle` (which hand them on to the same text's block: see `reuse`).
-    @functools.cached_property
-    def norm(self) -> str:
-        """`text` normalised (`matching.normalize`): the form phrases are compared in."""
-        return normalize(self.text)
+    # Worked out once per block, on first use, and shared by rules, classifier, headline and the
+    # rounds of `pipeline._settle` (which hand them on to the same text's block: see `reuse`).
+    # Not functools.cached_property: on Python 3.11 it takes a lock on every read.
+    _LAZY = {
+        "norm": lambda self: normalize(self.text),  # the form phrases are compared in
+        "words": lambda self: len(self.text.split()),
+        "tally": lambda self: tally(self.text),  # words and stopwords per language
+        "memo": lambda self: {},  # what rules found in this text: an Index's candidates, a Matcher's answer
+    }
 
-    @functools.cached_property
-    def words(self) -> int:
-        return len(self.text.split())
-
-    @functools.cached_property
-    def tally(self) -> tuple[int, int]:
-        """Its words and stopwords per language (`language.tally`): what language detection reads."""
-        return tally(self.text)
-
-    @functools.cached_property
-    def memo(self) -> dict:
-        """What rules found in this text: an Index's candidates, a Matcher's answer (rules.py)."""
-        return {}
+    def __getattr__(self, name: str):
+        make = Block._LAZY.get(name)
+        if make is None:
+            raise AttributeError(name)
+        value = self.__dict__[name] = make(self)
+        return value
 
     def reuse(self, other: "Block") -> None:
         """Take what `other`, a block with the same text, has worked out already."""
@@ -86,7 +81,7 @@ class Document:
 
     @property
     def kept(self) -> list[Block]:
-        return [b for b in self.blocks if b.kept]
+        return [b for b in self.blocks if b.removal is None]
 
     @property
     def removed(self) -> list[Removal]:

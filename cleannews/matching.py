@@ -392,6 +392,9 @@ _EDGE_ONLY = regex.compile(r"[\p{P}\p{S}\s]*")  # what `normalize` strips from a
 # Python's `re` is faster here, and its `\s` holds every character `regex`'s does (and \x1c-\x1f)
 _NOT_NEWLINE_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _ALL_SPACES = re.compile(r"\s{2,}|[^\S ]")
+# the characters but " " and "\n" that `re`'s \s matches (tests/test_prefilter.py checks)
+_ODD_SPACES = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 class Index:
@@ -494,6 +497,8 @@ class Index:
             texts, folded_lines, last = page.texts, page.folded_lines, self.last_chars
             for i in [i for i, t in enumerate(folded_lines) if t[-1:] in last or texts[i][-1:] in last]:
                 text, folded = texts[i], folded_lines[i]
+                if not (folded.endswith(self.any_end) or text.endswith(self.any_end) or text.endswith("\n")):
+                    continue
                 extra = [k for k, fold, ends in self.ends if _ends_with(folded if fold else text, ends)]
                 if extra:
                     found[i] = (found[i] or set()).union(extra)
@@ -539,6 +544,7 @@ class Page:
         self.joined = "\n".join(texts)
         self.single = len(texts) == 1  # then a newline inside the block is no block edge
         self.parts = None
+        self._starts: dict[str, list[int]] = {}  # kind of text -> its line starts (see line_of)
         if not self.single and self.joined.count("\n") != len(texts) - 1:
             self.parts = [Page([t], [n]) for t, n in zip(texts, words)]
 
@@ -549,7 +555,10 @@ class Page:
         if not text.isascii():
             for old, new in _QUOTES.items():
                 text = text.replace(chr(old), new)
-        return (_ALL_SPACES if self.single else _NOT_NEWLINE_SPACES).sub(" ", text.casefold())
+        text = text.casefold()
+        if "  " in text or any(c in text for c in _ODD_SPACES):  # else the regex would change nothing
+            text = (_ALL_SPACES if self.single else _NOT_NEWLINE_SPACES).sub(" ", text)
+        return text
 
     @functools.cached_property
     def folded(self) -> str:
@@ -563,16 +572,28 @@ class Page:
         """The function from a position in the `kind` text ("normal", "folded", "joined") to its block."""
         if self.single:
             return lambda pos: 0
-        starts = self.__dict__.get("starts_" + kind)
+        starts = self._starts.get(kind)
         if starts is None:
-            import itertools
-
+            # casefolding only lengthens the page, normalising (from the casefolded page) only
+            # shortens it: each leaves every line its length when it leaves the page its length
             text = getattr(self, kind)
-            starts = self.__dict__["starts_" + kind] = list(
-                itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
-        import bisect
+            before = {"normal": "folded", "folded": "joined"}.get(kind)
+            if before and len(text) == len(getattr(self, before)):
+                starts = self.line_of(before).args[0]
+            else:
+                import itertools
+                import operator
 
-        return lambda pos: bisect.bisect_right(starts, pos) - 1
+                starts = list(itertools.accumulate(
+                    map(operator.add, map(len, text.split("\n")), itertools.repeat(1)), initial=0))
+            self._starts[kind] = starts
+        return functools.partial(_line_at, starts)
+
+
+def _line_at(starts: list[int], pos: int) -> int:
+    import bisect
+
+    return bisect.bisect_right(starts, pos) - 1
 
 
 def _bounded(normal: str, start: int, end: int) -> bool:

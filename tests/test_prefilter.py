@@ -79,3 +79,14 @@ def test_a_page_at_once_gives_each_block_what_it_gets_alone():
                 assert list(found) == list(index.candidates(text, None, n)), text
                 compared += bool(found)
     assert compared > 100
+
+
+def test_odd_spaces_are_every_space_but_space_and_newline():
+    """Page.normal skips the whitespace regex when none of these is in the page."""
+    import re
+    import sys
+
+    from cleannews.matching import _ODD_SPACES
+
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))}
+    assert set(_ODD_SPACES) == spaces - {" ", "\n"}
