@@ -102,7 +102,7 @@ def _author(tree):
 
     extract_author prunes a copy of the page (comments, sidebars, dates, figures: the
     AUTHOR_DISCARD_XPATHS) and takes the first fitting text its AUTHOR_XPATHS find there;
-    copying and pruning the whole page cost two thirds of the search.  Those XPaths test an
+    copying and pruning the whole page was a third of the search's time.  Those XPaths test an
     element's own tag and attributes, so they find in the copy what they find in the page,
     less what sits in a pruned part: here each element found is tested instead, its
     ancestors against the discard XPaths (pruned with one: skipped).  One whose text would
@@ -138,10 +138,13 @@ def _discard_tests():
     position, ancestors or siblings: the shape this rewrite reads right."""
     from lxml.etree import XPath
 
+    from trafilatura import metadata
+
     try:
-        from trafilatura.metadata import normalize_authors  # noqa: F401  (used by _author)
         from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
     except ImportError:
+        return None
+    if not hasattr(metadata, "normalize_authors"):  # what _author calls on the text found
         return None
     for expression in (*AUTHOR_XPATHS, *AUTHOR_DISCARD_XPATHS):
         if _LOOKS_AROUND.search(_unquoted(expression.path)):
