@@ -434,7 +434,9 @@ class Index:
                 always.add(i)  # built by hand, its regexes unknown to the prefilter
             elif m.patterns:
                 heads = [_literal_head(p) for p in m.patterns]
-                if None not in heads:
+                # a required string longer than a literal start is the finer test (generated
+                # rules share heads like "read" by the hundred, each with its own longer phrase)
+                if None not in heads and not (m.literals and min(map(len, m.literals)) > self.PREFIX):
                     for head in set(heads):
                         self.heads.setdefault(head, []).append(i)
                     continue
