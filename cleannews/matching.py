@@ -208,7 +208,7 @@ def _first_class(pattern: str, flags: int) -> str | None:
 
 
 MAX_LITERALS = 64  # strings one requirement may list; past this a pattern runs on every block
-GOOD_LITERAL = 5  # letters: a required string this long is as good a prefilter as a longer one
+LETTER_ODDS = 4.0  # see _expected_hits
 _P_CLASS = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|\w)")  # \p{..}: a class, which `re` does not know
 _INLINE_IGNORECASE = regex.compile(r"\(\?[\w-]*i")  # (?i), (?i:...), (?mi) ...
 _BAD_BRACE = regex.compile(r"(\\\\|\\\{)|\{(?!\d+(?:,\d*)?\}|,\d+\})")  # `{` not a repeat: fuzzy matching in `regex`
@@ -346,8 +346,14 @@ def _seq_finite(seq) -> set[str] | None:
 def _seq_required(seq) -> set[str] | None:
     """The best set of strings one of which every match of the sequence contains."""
     options, run = [], {""}
+    fixed = ""  # the text of the nodes since the last one that can match more than one string
     for node in seq:
         strings = _finite(node)
+        if strings is not None and len(strings) == 1:
+            fixed += next(iter(strings))
+        else:
+            options.append({fixed})  # a literal after an optional part: "x47q" in `^read (?:the )?x47q`
+            fixed = ""
         if strings is not None:
             longer = {a + b for a in run for b in strings}
             options.append(run)  # what the run holds so far is required too, in fewer strings
@@ -355,10 +361,15 @@ def _seq_required(seq) -> set[str] | None:
             continue
         options += [run, _node_required(node)]
         run = {""}
-    options.append(run)
+    options += [run, {fixed}]
     options = [_shortest(o) for o in options if o and "" not in o]
-    # strings of GOOD_LITERAL letters are rare enough in a block: then the fewest strings, then the longest
-    return max(options, key=lambda o: (min(GOOD_LITERAL, *map(len, o)), -len(o), min(map(len, o)))) if options else None
+    return min(options, key=_expected_hits) if options else None
+
+
+def _expected_hits(strings: set[str]) -> float:
+    """How often a block may hold one of `strings`, roughly: each letter or digit makes a string
+    LETTER_ODDS times rarer (spaces and punctuation do not: " for " is as common as "for")."""
+    return sum(LETTER_ODDS ** -sum(c.isalnum() for c in s) for s in strings)
 
 
 def _shortest(strings: set[str]) -> set[str]:

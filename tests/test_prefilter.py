@@ -4,10 +4,15 @@ from cleannews.matching import required_literals
 
 
 def test_literals_of_simple_patterns():
-    assert required_literals([r"\bwe need your (?:help|support)\b.{0,80}\bjournalism"]) == {"we need your "}
+    assert required_literals([r"\bwe need your (?:help|support)\b.{0,80}\bjournalism"]) == {
+        "we need your help", "we need your support"}  # rarer than "we need your " or "journalism"
     assert required_literals([r"\b(?:help|support) us\b"]) == {"help us", "support us"}
     assert required_literals([r"(?i:^a (?:message|note) from )[\p{Lu}]\w+:$"]) == {"a message from ", "a note from "}
     assert required_literals(["^Subscribe", r"\bNEWSLETTERS?\b"]) == {"subscribe", "newsletter"}
+    # the literal after an optional part, not a common start like "watch " or " for "
+    assert all("early plan x47q" in s for s in required_literals([r"^watch (?:to )?(?:our |the )?early plan x47q\b"]))
+    assert sorted(s.strip() for s in required_literals(
+        [r"^(?:get|try)\b.{0,120}\b\d+ (?:issues|copies) for (?:just )?[$£€]"])) == ["copies for", "issues for"]
 
 
 def test_syntax_only_regex_knows_gets_no_prefilter():
