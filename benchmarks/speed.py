@@ -165,11 +165,13 @@ def rules_row(data: Path, rounds: int, counts=(0, 500, 5000, 20000)) -> list:
             t = time.perf_counter()
             rules = load_rules(extra)
             load = time.perf_counter() - t
-            clean_lines(lines[:2], rules)
-            speeds[count] = (size / best(lambda: clean_lines(lines, rules), rounds), load)
+            # the first pass also builds each language's index and compiles the patterns it
+            # meets: a cost paid once per process, reported apart from the speed that lasts
+            first = best(lambda: clean_lines(lines, rules), 1)
+            speeds[count] = (size / best(lambda: clean_lines(lines, rules), rounds), load, size / first)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    curve = ", ".join(f"{c:,}: {s:.2f} MB/s (load {l:.1f} s)" for c, (s, l) in speeds.items())
+    curve = ", ".join(f"{c:,}: {s:.2f} MB/s (first pass {f:.2f}, load {l:.1f} s)" for c, (s, l, f) in speeds.items())
     kept = speeds[5000][0] / speeds[0][0] if 5000 in speeds and 0 in speeds else float("nan")
     return [("Text path with N extra rules", f"{kept:.0%} of 0-rule speed at 5,000", curve, f"{kept:.2f}",
              ">= 0.5 at 5,000", kept >= 0.5)]
@@ -296,7 +298,7 @@ def main() -> None:
     only = set(args.only.split(","))
     rows = []
     steps = [("html", lambda: html_row(args.data, args.rounds)), ("text", lambda: text_row(args.data, args.rounds)),
-             ("rules", lambda: rules_row(args.data, 1)), ("cores", lambda: cores_row(args.data, 2, args.pages)),
+             ("rules", lambda: rules_row(args.data, 2)), ("cores", lambda: cores_row(args.data, 2, args.pages)),
              ("memory", lambda: memory_row(args.data, args.memory_mb)), ("startup", lambda: startup_row(5))]
     for name, step in steps:
         if name in only:
