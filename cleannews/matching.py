@@ -465,8 +465,11 @@ class Index:
                 for s in needed:
                     literals[not m.exact_case].setdefault(s, []).append(i)
         self.always = sorted(always)
-        self.any_end = tuple(sorted({s for _, _, ends in self.ends for s in ends}))
-        self.last_chars = {s[-1] for s in self.any_end} | {"\n"}
+        # the strings patterns end on, looked for at every line end (casefolded, as written)
+        self.end_res = [(re.compile("(?:" + _trie(sorted(found), re.escape) + ")$", re.M), kind)
+                        for found, kind in (({s for _, fold, ends in self.ends if fold for s in ends}, "folded"),
+                                            ({s for _, fold, ends in self.ends if not fold for s in ends}, "joined"))
+                        if found]
         # literal starts, looked for at every line start of the casefolded page
         self.head_re = re.compile("^(?:" + _trie(sorted(self.heads), re.escape) + ")", re.M) if self.heads else None
         self.phrases = _automaton(phrases)
@@ -506,22 +509,22 @@ class Index:
             for m in _line_start_re(first, flags).finditer(page.joined):
                 i = line_of(m.start())
                 found[i] = (found[i] or set()).union((k,))
-        if self.any_end:
-            texts, folded_lines, last = page.texts, page.folded_lines, self.last_chars
-            for i in [i for i, t in enumerate(folded_lines) if t[-1:] in last or texts[i][-1:] in last]:
+        for end_re, kind in self.end_res:
+            line_of, texts, folded_lines = page.line_of(kind), page.texts, page.folded_lines
+            for m in end_re.finditer(getattr(page, kind)):
+                i = line_of(m.start())
                 text, folded = texts[i], folded_lines[i]
-                if not (folded.endswith(self.any_end) or text.endswith(self.any_end) or text.endswith("\n")):
-                    continue
                 extra = [k for k, fold, ends in self.ends if _ends_with(folded if fold else text, ends)]
                 if extra:
                     found[i] = (found[i] or set()).union(extra)
-        limits, always, max_words, out = self.limits, self.always, self.max_words, []
-        for hits, n in zip(found, page.words):
-            if (not hits and not always) or (max_words is not None and n > max_words):
-                out.append(())
-                continue
-            ids = sorted(hits.union(always)) if hits else always
-            out.append([k for k in ids if limits[k] is None or n <= limits[k]])
+        limits, always, max_words, words = self.limits, self.always, self.max_words, page.words
+        out: list = [()] * len(found)
+        for i in (range(len(found)) if always else [i for i, hits in enumerate(found) if hits]):
+            n = words[i]
+            if max_words is None or n <= max_words:
+                hits = found[i]
+                ids = sorted(hits.union(always)) if hits else always
+                out[i] = [k for k in ids if limits[k] is None or n <= limits[k]]
         return out
 
 
