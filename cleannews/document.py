@@ -22,6 +22,11 @@ class Removal:
                 "line": self.line, "block": self.block}
 
 
+SHARED_MAX_CHARS = 200  # lines longer than this are article text, seldom seen twice: not shared
+SHARED_MAX_LINES = 20_000  # distinct lines whose work is kept (a few MB)
+_SHARED: dict[str, dict] = {}  # line text -> what Block.__getattr__ worked out for it
+
+
 @dataclass
 class Block:
     """A paragraph or line: the unit that rules keep or drop.
@@ -55,7 +60,22 @@ class Block:
         make = Block._LAZY.get(name)
         if make is None:
             raise AttributeError(name)
-        value = self.__dict__[name] = make(self)
+        text = self.text
+        if len(text) > SHARED_MAX_CHARS:
+            value = self.__dict__[name] = make(self)
+            return value
+        # a short line ("Advertisement", a menu item) comes back on page after page of a site:
+        # what it worked out once is shared by every block of the same text (half the lines
+        # of the 181 benchmark pages repeat a line seen before)
+        shared = _SHARED.get(text)
+        if shared is None:
+            if len(_SHARED) >= SHARED_MAX_LINES:
+                _SHARED.clear()  # bounded memory; the common lines come back at once
+            shared = _SHARED[text] = {}
+        value = shared.get(name)
+        if value is None:
+            value = shared[name] = make(self)
+        self.__dict__[name] = value
         return value
 
     def reuse(self, other: "Block") -> None:

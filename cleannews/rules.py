@@ -36,15 +36,18 @@ def apply_rules(doc: Document, active: Active) -> Document:
         memo[id(matcher)] = (matcher, found)
         return found
 
-    page = None
+    pages: dict = {}  # the blocks an index reads -> their Page, shared by the indexes
 
     def candidates(index, first=0):
-        """The candidates of blocks[first:] (see Index.candidates_many), kept on each block."""
-        nonlocal page
-        if any(index not in b.memo for b in blocks[first:]):
-            page = page or Page([b.text for b in blocks], [b.words for b in blocks])
-            for block, found in zip(blocks[first:], index.candidates_many(page)[first:]):
-                block.memo[index] = found
+        """The candidates of blocks[first:] (see Index.candidates_many), kept on each block: only
+        the blocks that do not know theirs yet (from a block of the same text) are read."""
+        todo = tuple(i for i in range(first, n) if index not in blocks[i].memo)
+        if todo:
+            page = pages.get(todo)
+            if page is None:
+                page = pages[todo] = Page([blocks[i].text for i in todo], [blocks[i].words for i in todo])
+            for i, found in zip(todo, index.candidates_many(page)):
+                blocks[i].memo[index] = found
         return [b.memo[index] for b in blocks[first:]]
 
     spans, trailers, block_rules = active.spans, active.trailers, active.blocks

@@ -34,3 +34,25 @@ def test_text_headline_is_moved_out_of_the_body(seed):
     [headline] = [r for r in doc.removed if r.rule == "headline"]
     assert headline.text == seed["expected"]["title"]
     assert headline.line == 8
+
+
+def test_a_short_line_seen_again_reuses_its_work_and_cleans_the_same():
+    """What a short line worked out (normal form, rule answers) is shared by later blocks of the
+    same text, on this page or the next; long lines are not kept. Sharing changes no output."""
+    from conftest import SAMPLES
+
+    from cleannews import document
+    from cleannews.api import load_rules
+    from cleannews.document import Block
+
+    first, again = Block(text="Advertisement", raw="Advertisement"), Block(text="Advertisement", raw="Advertisement")
+    assert first.norm == "advertisement" and again.memo is first.memo
+    long = "word " * 60
+    assert Block(text=long, raw=long).memo is not Block(text=long, raw=long).memo
+
+    page = (SAMPLES / "themoscowtimes-spy-agencies.raw.txt").read_text(encoding="utf-8")
+    rules = load_rules()
+    document._SHARED.clear()
+    cold = clean(page, rules=rules)
+    warm = clean(page, rules=rules)  # every short line's work now comes from the first time
+    assert warm.text == cold.text and [r.as_dict() for r in warm.removed] == [r.as_dict() for r in cold.removed]
