@@ -5,7 +5,10 @@ they require), so the cost of a rule stays near zero.
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -417,13 +420,13 @@ class Index:
     normalised page, the strings their patterns require in the casefolded
     page, and those of case-sensitive patterns in the page as written.  A
     hit tells the block it falls in and the matchers that need that string.
-    A few cheap tests per block add the patterns a string cannot announce:
-    a literal start (a dict lookup of the first letters), a `^[set]` start,
-    a literal at the end.  Only the matchers a block may match then run, one
-    by one, in rule order, so the first rule to claim a block is the same as
-    when each rule runs alone, and a pattern that times out is still named
-    (PatternTimeout).  Patterns that require nothing that can be told run on
-    every block.
+    Patterns that no inner string announces are found by how a line starts
+    or ends: a literal start, a `^[set]` start, a literal at `$` (one
+    multiline regex over the page each).  Only the matchers a block may
+    match then run, one by one, in rule order, so the first rule to claim a
+    block is the same as when each rule runs alone, and a pattern that times
+    out is still named (PatternTimeout).  Patterns that require nothing that
+    can be told run on every block.
     """
 
     PREFIX = 4  # letters of a pattern's literal start used as its key
@@ -597,9 +600,6 @@ class Page:
             if before and len(text) == len(getattr(self, before)):
                 starts = self.line_of(before).args[0]
             else:
-                import itertools
-                import operator
-
                 starts = list(itertools.accumulate(
                     map(operator.add, map(len, text.split("\n")), itertools.repeat(1)), initial=0))
             self._starts[kind] = starts
@@ -607,8 +607,6 @@ class Page:
 
 
 def _line_at(starts: list[int], pos: int) -> int:
-    import bisect
-
     return bisect.bisect_right(starts, pos) - 1
 
 
