@@ -258,7 +258,8 @@ def startup_row(rounds: int) -> list:
     page = tmp / "page.txt"
     page.write_text("Spy agencies\n\nThe agencies said on Monday that the report was accurate.\n\n"
                     "Sign up for our newsletter\n", encoding="utf-8")
-    exe = shutil.which("cleannews") or str(Path(sys.executable).with_name("cleannews"))
+    exe = Path(sys.executable).with_name("cleannews")  # the install being measured, not another on PATH
+    exe = str(exe) if exe.exists() else shutil.which("cleannews")
     subprocess.run([exe, "clean", str(page)], capture_output=True)  # fills any cache
     secs = best(lambda: subprocess.run([exe, "clean", str(page)], capture_output=True, check=True), rounds)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -271,7 +272,7 @@ def versions() -> str:
     import cleannews
 
     parts = [f"cleannews {cleannews.__version__}", f"Python {sys.version.split()[0]}"]
-    for name in ("trafilatura", "lxml", "regex", "datatrove"):
+    for name in ("trafilatura", "lxml", "regex", "pyahocorasick", "datatrove"):
         try:
             parts.append(f"{name} {version(name)}")
         except Exception:  # noqa: BLE001
@@ -300,20 +301,18 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=2000, help="pages for the cores row")
     args = ap.parse_args()
     only = set(args.only.split(","))
-    rows = []
+    print(f"{time.strftime('%Y-%m-%d')}; {machine()}; {versions()}")
+    print()
+    print("| measure | cleannews | against | ratio | target | met |")
+    print("|---|---|---|---|---|---|", flush=True)
     steps = [("html", lambda: html_row(args.data, args.rounds)), ("text", lambda: text_row(args.data, args.rounds)),
              ("rules", lambda: rules_row(args.data, 2)), ("cores", lambda: cores_row(args.data, 2, args.pages)),
              ("memory", lambda: memory_row(args.data, args.memory_mb)), ("startup", lambda: startup_row(5))]
     for name, step in steps:
         if name in only:
             print(f"... {name}", file=sys.stderr, flush=True)
-            rows += step()
-    print(f"{time.strftime('%Y-%m-%d')}; {machine()}; {versions()}")
-    print()
-    print("| measure | cleannews | against | ratio | target | met |")
-    print("|---|---|---|---|---|---|")
-    for what, ours, against, ratio, target, met in rows:
-        print(f"| {what} | {ours} | {against} | {ratio} | {target} | {'yes' if met else 'no'} |")
+            for what, ours, against, ratio, target, met in step():  # each row as soon as it is measured
+                print(f"| {what} | {ours} | {against} | {ratio} | {target} | {'yes' if met else 'no'} |", flush=True)
 
 
 if __name__ == "__main__":
