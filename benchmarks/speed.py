@@ -190,21 +190,29 @@ def make_pages(data: Path, folder: Path, count: int) -> None:
 
 
 def cores_row(data: Path, rounds: int, pages: int = 2000) -> list:
-    tmp = Path(tempfile.mkdtemp(prefix="cn-cores-"))
-    try:
-        make_pages(data, tmp / "in", pages)
+    """Twice: pages and outputs in memory (tmpfs, when the machine has /dev/shm), which measures
+    the use of the cores, and on the disk of the temp folder, where each output file's fsync
+    (see write.atomic_open) waits on the disk."""
+    rows = []
+    places = [("in memory (tmpfs)", "/dev/shm")] if Path("/dev/shm").is_dir() else []
+    for where, folder in places + [("on disk, fsync per file", None)]:
+        tmp = Path(tempfile.mkdtemp(prefix="cn-cores-", dir=folder))
+        try:
+            make_pages(data, tmp / "in", pages)
 
-        def run(jobs):
-            def go():
-                shutil.rmtree(tmp / "out", ignore_errors=True)
+            def run(jobs) -> float:
+                shutil.rmtree(tmp / "out", ignore_errors=True)  # before the clock starts
+                t = time.perf_counter()
                 subprocess.run(CLI + ["-q", "batch", str(tmp / "in"), "-o", str(tmp / "out"), "-j", str(jobs)],
                                check=True)
-            return go
-        one, two = alternate(run(1), run(2), rounds)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return [(f"batch -j2 vs -j1, {pages:,} text pages", f"{pages / two:.0f} pages/s",
-             f"-j1 {pages / one:.0f} pages/s", f"{one / two:.2f}x", ">= 1.7x", one / two >= 1.7)]
+                return time.perf_counter() - t
+            times = [(run(1), run(2)) for _ in range(rounds)]
+            one, two = min(t[0] for t in times), min(t[1] for t in times)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        rows.append((f"batch -j2 vs -j1, {pages:,} text pages, {where}", f"{pages / two:.0f} pages/s",
+                     f"-j1 {pages / one:.0f} pages/s", f"{one / two:.2f}x", ">= 1.7x", one / two >= 1.7))
+    return rows
 
 
 def tree_rss(pid: int) -> int:

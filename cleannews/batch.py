@@ -27,6 +27,7 @@ from cleannews.streams import (COMPRESSED_SUFFIXES, compression, container, json
 from cleannews.write import SUFFIX, atomic_open, atomic_write, metadata, render
 
 CHUNK = 32  # records per task: large enough to amortise the pool, small enough to stream
+PAGE_CHUNK = 8  # pages per task: a page is cleaned in a few ms, about what sending it costs
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass  # not Linux: the pool's own pipe closing ends the workers, later
+
+
+def _clean_pages(pages: list[tuple[Path, Path]], fmt: str) -> list:
+    return [_clean_page(path, target, fmt) for path, target in pages]
 
 
 def _clean_page(path: Path, target: Path, fmt: str):
@@ -240,6 +245,14 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
         if all(kind == "page" for kind, *_ in planned):
             progress.total(len(planned))  # a corpus's record count is unknown until read
         root = output.resolve()
+        pages: list = []  # pages go to the workers in chunks, like records
+
+        def send_pages() -> None:
+            if pages:
+                future = executor.submit(_clean_pages, list(pages), options.fmt)
+                push(lambda future=future: [take(*_page_result(r)) for r in future.result()])
+                pages.clear()
+
         for kind, path, target in planned:
             if not target.parent.resolve().is_relative_to(root):  # a symlink in OUTPUT pointing away
                 report(InputError(str(path), f"output path leaves the output folder ({target}); skipped").as_dict())
@@ -248,10 +261,13 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
                 summary.resumed += 1
                 continue
             if kind == "page":
-                future = executor.submit(_clean_page, path, target, options.fmt)
-                push(lambda future=future: take(*_page_result(future.result())))
+                pages.append((path, target))
+                if len(pages) >= PAGE_CHUNK:
+                    send_pages()
             else:
+                send_pages()
                 _push_corpus(kind, path, target, options, executor, push, take, report, summary, sinks)
+        send_pages()
         while window:
             window.popleft()()
     except BaseException:  # Ctrl-C, a kill signal turned exception, a bug: no half-written output stays
