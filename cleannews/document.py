@@ -56,6 +56,11 @@ class Block:
         "memo": lambda self: {},  # what rules found in this text: an Index's candidates, a Matcher's answer
     }
 
+    def __post_init__(self):
+        shared = _SHARED.get(self.text)  # a line seen before: its work is done (see __getattr__)
+        if shared:
+            self.__dict__.update(shared)
+
     def __getattr__(self, name: str):
         make = Block._LAZY.get(name)
         if make is None:
