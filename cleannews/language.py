@@ -37,6 +37,7 @@ STOPLISTS = {
 _TOKEN = regex.compile(r"\w+(?:['’]\w+)*")  # a word, "don't" and "l'équipe" one each
 _SCRIPTS = [("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")), ("ko", regex.compile(r"\p{Hangul}")),
             ("zh", regex.compile(r"\p{Han}"))]
+_ANY_SCRIPT = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}\p{Han}]")
 REFERENCE = 100_000  # the vocabulary a word is drawn from when it is in no list: sets the weights
 MIN_SHARE = 0.1  # of the sample's words, the best language's stopwords make at least this much ...
 SHARE_LIST = 500  # ... for a list this long; a longer list must cover more: MIN_SHARE * (1 + log10(n / SHARE_LIST))
@@ -118,9 +119,10 @@ def detect_blocks(texts: list[str], tallies: list[tuple[int, int]] | None = None
         if size >= 5000:
             break
     head = "\n".join(head)[:5000]
-    for code, script in _SCRIPTS:
-        if len(script.findall(head)) > 50:
-            return code
+    if _ANY_SCRIPT.search(head):  # one scan finds none in most pages
+        for code, script in _SCRIPTS:
+            if len(script.findall(head)) > 50:
+                return code
     total = packed = 0
     for k, text in enumerate(texts):
         n, hits = tallies[k] if tallies is not None else tally(text)
