@@ -252,9 +252,10 @@ def start_batch(src, out, *extra):
 @pytest.fixture(scope="module")
 def many_pages(tmp_path_factory):
     src = tmp_path_factory.mktemp("many")
-    for i in range(60):
+    # enough work that an interrupt sent once 10 outputs exist lands mid-batch (~2 s at -j2)
+    for i in range(600):
         (src / f"p{i:03d}.txt").write_bytes(PAGES[i % len(PAGES)].read_bytes())
-    lines = [json.dumps({"id": i, "text": PAGES[i % len(PAGES)].read_text(encoding="utf-8")}) for i in range(60)]
+    lines = [json.dumps({"id": i, "text": PAGES[i % len(PAGES)].read_text(encoding="utf-8")}) for i in range(300)]
     (src / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     full = tmp_path_factory.mktemp("full")
     subprocess.run([sys.executable, "-m", "cleannews", "-q", "batch", src, "-o", full, "-j", "2"], check=True)
