@@ -245,17 +245,20 @@ def test_output_paths_never_leave_the_output_folder(tmp_path, run, seed):
 
 
 def start_batch(src, out, *extra):
+    # Ctrl-C as a terminal sends it: a shell's background job (a CI runner's `cmd &`) hands its
+    # children SIGINT ignored, and Python then leaves it ignored
     return subprocess.Popen([sys.executable, "-m", "cleannews", "batch", src, "-o", out, "-j", "2", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 @pytest.fixture(scope="module")
 def many_pages(tmp_path_factory):
     src = tmp_path_factory.mktemp("many")
-    # enough work that an interrupt sent once 10 outputs exist lands mid-batch (~2 s at -j2)
-    for i in range(600):
+    # enough work that an interrupt sent once 10 outputs exist lands mid-batch (~1 s at -j2)
+    for i in range(200):
         (src / f"p{i:03d}.txt").write_bytes(PAGES[i % len(PAGES)].read_bytes())
-    lines = [json.dumps({"id": i, "text": PAGES[i % len(PAGES)].read_text(encoding="utf-8")}) for i in range(300)]
+    lines = [json.dumps({"id": i, "text": PAGES[i % len(PAGES)].read_text(encoding="utf-8")}) for i in range(100)]
     (src / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     full = tmp_path_factory.mktemp("full")
     subprocess.run([sys.executable, "-m", "cleannews", "-q", "batch", src, "-o", full, "-j", "2"], check=True)
