@@ -479,7 +479,7 @@ class Index:
         self.folded = _automaton(literals[True])
         self.as_written = _automaton(literals[False])
 
-    def candidates(self, text: str, norm: str | None = None, words: int | None = None) -> list[int]:
+    def candidates(self, text: str, words: int | None = None) -> list[int]:
         """The matchers that may match one block (see `candidates_many`)."""
         return self.candidates_many(Page([text], [len(text.split()) if words is None else words]))[0]
 

@@ -55,7 +55,7 @@ def test_the_index_never_misses_a_rule_that_matches():
     for line in sorted(filter(None, lines)):
         norm, words = normalize(line), len(line.split())
         for index, matchers in checks:
-            candidates = set(index.candidates(line, norm, words))
+            candidates = set(index.candidates(line, words))
             for k, matcher in enumerate(matchers):
                 if matcher(line, norm, words):
                     matched += 1
@@ -81,7 +81,7 @@ def test_a_page_at_once_gives_each_block_what_it_gets_alone():
         for index in (active.block_index, active.trailer_index, active.start_index):
             together = index.candidates_many(page)
             for text, n, found in zip(texts, words, together):
-                assert list(found) == list(index.candidates(text, None, n)), text
+                assert list(found) == list(index.candidates(text, n)), text
                 compared += bool(found)
     assert compared > 100
 
