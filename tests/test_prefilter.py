@@ -95,3 +95,16 @@ def test_odd_spaces_are_every_space_but_space_and_newline():
 
     spaces = {chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))}
     assert set(_ODD_SPACES) == spaces - {" ", "\n"}
+
+
+def test_a_block_of_several_lines_is_read_on_its_own():
+    """Blocks are lines, but a caller may hand the Index a block holding newlines: the page is
+    then read block by block, and each gets what it gets alone."""
+    from cleannews.matching import Page
+
+    index = load_rules().active("en", ()).block_index
+    texts = ["Advertisement", "Sign up for our\nfree newsletter", "The minister said on Monday."]
+    words = [len(t.split()) for t in texts]
+    together = index.candidates_many(Page(texts, words))
+    assert [list(found) for found in together] == [list(index.candidates(t, n)) for t, n in zip(texts, words)]
+    assert together[0] and together[1] and not together[2]
