@@ -18,9 +18,9 @@ from collections import Counter
 
 import regex
 
+from cleannews import language
 from cleannews.document import Document
 from cleannews.headline import _looks_like_headline as looks_like_headline
-from cleannews import language
 
 # block classes
 GOOD, NEAR, SHORT, BAD = "good", "neargood", "short", "bad"

@@ -65,14 +65,11 @@ class Block:
         make = Block._LAZY.get(name)
         if make is None:
             raise AttributeError(name)
-        text = self.text
-        if len(text) > SHARED_MAX_CHARS:
-            value = self.__dict__[name] = make(self)
-            return value
         # a short line ("Advertisement", a menu item) comes back on page after page of a site:
         # what it worked out once is shared by every block of the same text (half the lines
-        # of the 181 benchmark pages repeat a line seen before)
-        shared = _SHARED.get(text)
+        # of the 181 benchmark pages repeat a line seen before); a long one keeps its own
+        text = self.text
+        shared = _SHARED.get(text) if len(text) <= SHARED_MAX_CHARS else {}
         if shared is None:
             if len(_SHARED) >= SHARED_MAX_LINES:
                 _SHARED.clear()  # bounded memory; the common lines come back at once

@@ -352,8 +352,9 @@ def _fast_passes(doc: Document, tree):
     and each mode runs the rest of trafilatura's sequence (core.trafilatura_sequence
     with comments off and fast on: cleaning and tag conversion as core._prepare_tree
     does them, less the backup copy only the readability/jusText comparison reads,
-    extraction, the baseline rescue in recall mode).  That sequence is trafilatura's internals: where they are missing (another
-    version), or on a forum thread (pruned differently by mode), bare_extraction runs.
+    extraction, the baseline rescue in recall mode).  That sequence is trafilatura's
+    internals: where they are missing (another version), or on a forum thread (pruned
+    differently by mode), bare_extraction runs.
     tests/test_extract.py holds both ways equal on the sample pages.
     """
     try:
