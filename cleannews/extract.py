@@ -19,6 +19,7 @@ META_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "descri
 PRECISE_MIN_SHARE = 0.5  # a precise extraction under this share of the broad one missed the article
 WRAPPER_SHARE = 0.5  # a selected element with more of the page's text than this is a wrapper, kept
 LONG_BLOCK_WORDS = 40  # a paragraph this long is article text even where the precise extraction left it out
+RESCUE_CHARS = 1000  # a broad extraction shorter than this may have missed the article: extract again, fully
 
 
 @functools.cache
@@ -284,39 +285,70 @@ def _viable(xpath: str, found: _Literals):
 
 
 def main_text(doc: Document, tree) -> str:
-    """The article text, one block a line: a broad extraction filtered by a precise one.
+    """The article text, one block a line: a broad extraction, less the furniture around it.
 
     trafilatura's precision mode drops more page furniture (teasers, sign-up
-    boxes, link lists) but now and then a heading or paragraph of the article
-    too; its default keeps those but also the furniture.  A line of the broad
-    extraction stays when the precise one agrees, when it is a long paragraph,
-    or when it stands alone between two agreed lines (a subheading, a last
-    sentence split off).  A precise extraction under half the size of the
-    broad one missed the article, and the broad one stands as it is.  The
-    lines that go are reported in `doc.dropped`.
+    boxes, link lists) but now and then a heading, a list or a paragraph of the
+    article too; its default keeps those but also the furniture.  So the broad
+    extraction is the body, and a line leaves it only on evidence that it is
+    furniture: the precise extraction left it out *and* it stands outside the
+    article, before the first line both agree on or after the last one (a
+    teaser list, a byline box, a footer).  Inside the article nothing goes for
+    the precise pass's sake, and after it a sentence stays (a closing paragraph
+    or note); the rules and the judge still see every line.  A precise
+    extraction under half the size of the broad one missed the article, and the
+    broad one stands as it is.  The lines that go are reported in `doc.dropped`.
 
-    The precise extraction runs first in trafilatura's fast mode, without the
-    readability/jusText comparison (a third of the page's time).  That
-    comparison only replaces an extraction that is short or has no paragraphs,
-    so only such a result is extracted again with it.
+    Both passes run in trafilatura's fast mode, without the readability/jusText
+    comparison (a third of the page's time).  A broad extraction that is short
+    (RESCUE_CHARS) or has no paragraphs may have missed the article (text in
+    bare divs, wrappers marked hidden): when trafilatura's readability port
+    finds half as much again, the page is extracted again in recall mode with
+    the comparison (trafilatura's own test for preferring readability there),
+    and the longer text stands.  The port alone is cheap; the full pass is not,
+    so it runs only where the port says there is more.
     """
     broad, result = _fast_passes(doc, tree)
+    if (len(broad.text) < RESCUE_CHARS or _deficient(broad.body)) and _readability_chars(tree) > 1.5 * len(broad.text):
+        full = _extract(doc, tree, favor_recall=True)
+        if len(full.text) > len(broad.text):
+            broad = full
     broad = broad.text
     if len(result.text) < PRECISE_MIN_SHARE * len(broad) or _deficient(result.body):
         result = _extract(doc, tree, favor_precision=True)
     precise = result.text
-    lines = [line for line in broad.split("\n") if line.strip()]
-    if len(precise) < PRECISE_MIN_SHARE * len(broad):
-        return "\n".join(plain(line) for line in lines)
+    lines = [line.strip() for line in broad.split("\n") if line.strip()]
     agreed = {line.strip() for line in precise.split("\n")}
-    keep = [line.strip() in agreed or len(line.split()) >= LONG_BLOCK_WORDS for line in lines]
-    for i in range(1, len(lines) - 1):
-        if not keep[i] and keep[i - 1] and keep[i + 1]:
-            keep[i] = True
+    inside = [i for i, line in enumerate(lines) if line in agreed]
+    if len(precise) < PRECISE_MIN_SHARE * len(broad) or not inside:
+        return "\n".join(plain(line) for line in lines)
+    first, last = inside[0], inside[-1]
+    keep = [first <= i <= last or line in agreed or len(line.split()) >= LONG_BLOCK_WORDS
+            or (i > last and _sentence(line)) for i, line in enumerate(lines)]
     for line, kept in zip(lines, keep):
         if not kept:
-            doc.dropped.append(Removal("extract.precision", "boilerplate", line.strip(), 0, -1))
+            doc.dropped.append(Removal("extract.precision", "boilerplate", line, 0, -1))
     return "\n".join(plain(line) for line, kept in zip(lines, keep) if kept)
+
+
+def _readability_chars(tree) -> int:
+    """The length of the text trafilatura's port of readability finds on the page."""
+    from lxml.html import fromstring
+    from trafilatura.readability_lxml import Document as Readability
+
+    try:
+        summary = Readability(copy.deepcopy(tree), min_text_length=25).summary()
+        return len(" ".join(fromstring(summary).text_content().split()))
+    except Exception:  # the port gives up on some trees (empty, no body): nothing found
+        return 0
+
+
+_SENTENCE_END = tuple(".!?…。！？")
+
+
+def _sentence(line: str) -> bool:
+    """A line that ends as a sentence does, and is not a list item (teaser lists are)."""
+    return not line.startswith("- ") and line.rstrip("\"'”’»)]").endswith(_SENTENCE_END)
 
 
 def plain(line: str) -> str:
@@ -340,7 +372,33 @@ def _extract(doc: Document, tree, **options):
                                          include_tables=True, with_metadata=False, **options)
     if result is None or not result.text:
         return _NOTHING
-    return result
+    return _rendered(result.body)
+
+
+_WRAP = re.compile(r"[ \t]*\n\s*")
+
+
+def _rendered(body):
+    """The extraction's text, one block a line, with the source's line wrapping undone.
+
+    An HTML source wraps long paragraphs at 80 columns; trafilatura keeps those newlines,
+    so one paragraph would reach the rules and the precise-pass comparison as five
+    short lines.  A browser shows the wrapped newline as a space, and so does this
+    (code keeps its lines; a <br> is an element of its own and stays a line break).
+    """
+    from trafilatura.xml import xmltotxt
+
+    if body is None:
+        return _NOTHING
+    for element in body.iter():
+        if element.tag == "code" or next(element.iterancestors("code"), None) is not None:
+            continue
+        if element.text and "\n" in element.text:
+            element.text = _WRAP.sub(" ", element.text)
+        if element.tail and "\n" in element.tail:
+            element.tail = _WRAP.sub(" ", element.tail)
+    text = xmltotxt(body, False)
+    return SimpleNamespace(text=text, body=body) if text else _NOTHING
 
 
 def _fast_passes(doc: Document, tree):
@@ -359,8 +417,6 @@ def _fast_passes(doc: Document, tree):
     """
     try:
         from trafilatura import core
-        from trafilatura.xml import xmltotxt
-
         steps = (core._forum_thread_page, core.tree_cleaning, core.convert_tags, core.extract_content, core.baseline,
                  core.prune_unwanted_nodes, core.RAW_TREE_PRUNE_XPATH, core.REMOVE_COMMENTS_AND_LISTS_XPATH,
                  core.REMOVE_COMMENTS_XPATH)
@@ -386,8 +442,7 @@ def _fast_passes(doc: Document, tree):
             results.append(_extract(doc, tree, fast=True, favor_recall=focus == "recall",
                                     favor_precision=focus == "precision"))
             continue
-        text = xmltotxt(body, options.formatting) if len(text) >= options.min_output_size else ""
-        results.append(SimpleNamespace(text=text, body=body) if text else _NOTHING)
+        results.append(_rendered(body) if len(text) >= options.min_output_size else _NOTHING)
     return tuple(results)
 
 
