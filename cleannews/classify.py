@@ -9,8 +9,9 @@ settles short and near-good blocks from their neighbours, and the article
 is the densest run of good blocks: what lies outside it (menus, teasers of
 other stories, footers) goes, and so do bad blocks inside it.
 
-The headline usually sits just above the article as a short line; it is
-left for `headline.find_headline`, which moves it to the title.
+The headline usually sits just above the article as a short line; it goes
+with the rest outside the article, and `headline.find_headline` takes it
+from there as the title.
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ import regex
 
 from cleannews import language
 from cleannews.document import Document
-from cleannews.headline import _looks_like_headline as looks_like_headline
 
 # block classes
 GOOD, NEAR, SHORT, BAD = "good", "neargood", "short", "bad"
@@ -30,7 +30,6 @@ LENGTH_HIGH = 200  # longer blocks with enough stopwords are good on their own
 STOPWORDS_LOW = 0.25  # stopword density below this: bad
 STOPWORDS_HIGH = 0.32  # at or above: good (when long) or near-good
 CJK_WEIGHT = 3  # one CJK character counts as this many characters
-MAX_HEADLINE_GAP = 12  # kept blocks between the headline and the article, at most
 # What a block adds to the run that holds it, by (class, indented): a share of its size
 # (capped at MAX_GAIN) for good and near-good blocks, a fixed cost for short and bad ones.
 # The strict table finds a run of good paragraphs; a page without one is read
@@ -67,17 +66,17 @@ def classify(doc: Document) -> Document:
     sizes = [_size(text, cjk) for text in texts]
     indented = _indented([doc.blocks[i].raw for i in kept], texts, sizes)
     alone = _alone(doc, kept, indented)
-    drops, headline = _decide(texts, tallies, sizes, indented, alone, stops)
+    drops = _decide(texts, tallies, sizes, indented, alone, stops)
     if drops is None:
         return doc
     # The clean text, cleaned again, must come out the same: it reaches the classifier
     # with no indentation and a blank line between blocks, so what is left is judged
     # again that way until nothing more goes.
     for _ in range(MAX_ROUNDS):
-        left = [pos for pos in range(len(kept)) if pos not in drops and pos != headline]
+        left = [pos for pos in range(len(kept)) if pos not in drops]
         if len(left) < 3:
             break
-        again, _ = _decide([texts[p] for p in left], [tallies[p] for p in left], [sizes[p] for p in left],
+        again = _decide([texts[p] for p in left], [tallies[p] for p in left], [sizes[p] for p in left],
                            [False] * len(left), [True] * len(left), stops)
         if not again:
             break
@@ -88,8 +87,8 @@ def classify(doc: Document) -> Document:
 
 
 def _decide(texts: list[str], tallies: list, sizes: list[int], indented: list[bool], alone: list[bool],
-            stops: int | None) -> tuple[dict[int, str] | None, int | None]:
-    """The blocks that go, {position: rule}, and the headline's position; None when no article shows.
+            stops: int | None) -> dict[int, str] | None:
+    """The blocks that go, {position: rule}; None when no article shows.
     `tallies`: the blocks' `language.tally`; `stops`: the page language's `language.field`."""
     seen = Counter(texts)
     found = [_classify(text, counted, size, ind, stops, seen)
@@ -101,18 +100,15 @@ def _decide(texts: list[str], tallies: list, sizes: list[int], indented: list[bo
         gains = _gains(found, sizes, indented, alone, RELAXED)
         score, start, end = _region(gains)
     if score <= 0:
-        return None, None
+        return None
     keep = _context(classes, start, end)
-    headline = _headline(texts, start, indented)
     drops = {}
     for pos in range(len(texts)):
-        if pos == headline:
-            continue
         if pos < start or pos > end:
             drops[pos] = "classifier.outside-article"
         elif not keep[pos - start]:
             drops[pos] = f"classifier.{found[pos][1]}"
-    return drops, headline
+    return drops
 
 
 def _size(text: str, cjk: bool) -> int:
@@ -250,14 +246,3 @@ def _neighbour(classes: list[str], pos: int, step: int, skip: tuple[str, ...], s
             return classes[pos]
         pos += step
     return BAD
-
-
-def _headline(texts: list[str], start: int, indented: list[bool]) -> int | None:
-    """The position (among kept blocks) of the headline just above the article, if any.
-
-    It is left in place for `headline.find_headline`, which applies the same test.
-    """
-    for pos in range(start - 1, max(-1, start - 1 - MAX_HEADLINE_GAP), -1):
-        if not indented[pos] and looks_like_headline(texts[pos]):
-            return pos
-    return None

@@ -12,12 +12,16 @@ from cleannews.document import Document
 from cleannews.matching import normalize
 
 BODY_WORDS = 20  # the first kept block this long starts the article body
+WINDOW = 12  # lines above the body where a text page's headline is looked for
+BYLINE_GAP = 3  # a headline stands at most this many lines from its byline or dateline
+_BYLINE = regex.compile(r"^(?:by|von|par|por|di|door|автор)\s", regex.I)
 _NOT_A_HEADLINE = regex.compile(r"[.:;,\u3002]$|^(?:by|von|par|por|di|door|автор)\s", regex.I)
 _DATE_LIKE = regex.compile(
     r"^[\d\s/.:,-]+$"  # digits and separators only
     r"|\b(?:19|20)\d\d\b.*\d:\d\d"  # a year, then a clock time
     r"|\b\d{1,2}(?:st|nd|rd|th)?\.?,?\s+(?:\p{L}+\.?,?\s+)?(?:19|20)\d\d\b"  # Nov. 19, 2019 / 19. November 2019
     r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"  # 19.11.2019, 2019-11-19, 11/19/19
+    r"|\b\d{1,2}[./-]\p{L}{3,9}\.?[./-]\s?(?:19|20)\d\d\b"  # 21.dez.2018, 3-Jun-2021
     r"|\b\d+\s*(?:/|\p{Ll}{1,3})\s*\d+\s*$")  # a counter: Image 1 of 23, Bild 3/10
 
 
@@ -43,15 +47,55 @@ def find_headline(doc: Document) -> Document:
     elif any(not doc.blocks[i].kept for i in range(body)):
         # Text: a headline stands among page furniture that went, above the body; a page
         # whose top lost nothing (a page cleaned already) has had its headline taken.
-        texts = [doc.blocks[i].text for i in before]
-        chosen = next((i for n, i in reversed(list(enumerate(before)))
-                       if _looks_like_headline(texts[n]) and not _decorates(texts[n], texts[:n])), None)
+        chosen = _text_headline(doc, body)
     else:
         chosen = None
     if chosen is not None:
         doc.metadata["title"] = doc.blocks[chosen].text
+        block = doc.blocks[chosen]
+        if block.removal is not None:  # the classifier took it as furniture: it is the title
+            block.removal = None
         doc.remove(chosen, "headline", "title")
     return doc
+
+
+def _text_headline(doc: Document, body: int) -> int | None:
+    """The headline of a text page: the line the page's own shape marks as the title.
+
+    Looked for among the WINDOW lines above the article's first paragraph that no
+    rule removed (the classifier's verdict on them does not count: it takes the
+    headline for furniture, as it lies outside the article), on evidence, strongest
+    first: a line another line ends with (a breadcrumb, a share box); the
+    headline-like line nearest a byline or dateline (above it or below); and
+    failing both, the last headline-like line above the article that furniture
+    stands above (a short line inside the article, a subheading or a quote,
+    has article text above it).
+    """
+    window = [i for i in range(max(0, body - WINDOW), body)
+              if doc.blocks[i].removal is None or doc.blocks[i].removal.rule.startswith("classifier.")]
+    texts = {i: doc.blocks[i].text for i in window}
+    candidates = [i for n, i in enumerate(window)
+                  if _looks_like_headline(texts[i]) and not _decorates(texts[i], [texts[j] for j in window[:n]])]
+    if not candidates:
+        return None
+    norms = {i: normalize(texts[i]) for i in candidates}
+    for i in reversed(candidates):
+        if any(j != i and _echoes(normalize(b.text), norms[i]) for j, b in enumerate(doc.blocks)):
+            return i
+    for i in range(max(0, body - WINDOW), body):
+        if _BYLINE.search(doc.blocks[i].text) or _DATE_LIKE.search(doc.blocks[i].text):
+            near = [c for c in candidates if 0 < abs(c - i) <= BYLINE_GAP]
+            if near:  # the nearest; of two as near, the one below (nearer the body)
+                return min(near, key=lambda c: (abs(c - i), -c))
+    top = [c for c in candidates if c == 0 or not doc.blocks[c - 1].kept]
+    return top[-1] if top else None
+
+
+def _echoes(text: str, headline: str) -> bool:
+    """`text` ends with the headline after a separator: a breadcrumb ("News > Sport >
+    <headline>"), a share box ("Share: <headline>").  A line repeated whole tells
+    nothing: menus repeat their items."""
+    return len(text) > len(headline) + 2 and text.endswith(headline) and not text[-len(headline) - 1].isalnum()
 
 
 def _looks_like_headline(text: str) -> bool:
