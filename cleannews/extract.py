@@ -70,7 +70,7 @@ def _metadata(tree, url: str | None):
     except Exception:  # trafilatura guards it the same way: json_metadata.py has bugs
         pass
     if not meta.title:
-        meta.title = M.extract_title(tree)
+        meta.title = _title(tree) or M.extract_title(tree)
     if not meta.author:
         meta.author = _author(tree)
     if not meta.url:
@@ -96,6 +96,30 @@ def _metadata(tree, url: str | None):
         meta.tags = M.extract_catstags("tag", tree)
     meta.clean_and_trim()
     return meta
+
+
+def _title(tree) -> str | None:
+    """The page's <title> where its one <h1> does not agree with it, else None.
+
+    trafilatura takes a page's only <h1> as its title when no metadata names one; an
+    <h1> is also a section's or a site's heading ("Health Center", "About This Site").
+    Where the <title> does not hold the <h1>'s words, the <title> is what the page
+    says it is (less a site name after a separator: trafilatura's own split).
+    """
+    from trafilatura import metadata as M
+
+    h1s = tree.findall(".//h1")
+    if len(h1s) != 1:
+        return None
+    h1 = " ".join(h1s[0].text_content().split())
+    whole, first, second = M.examine_title_element(tree)
+    if not whole or not h1 or set(_WORDS.findall(h1.lower())) <= set(_WORDS.findall(whole.lower())):
+        return None
+    parts = [part for part in (first, second) if part]
+    return max(parts, key=len) if parts else whole
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def _author(tree):
