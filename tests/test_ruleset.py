@@ -40,7 +40,7 @@ def test_good_file_loads(tmp_path):
 
 @pytest.mark.parametrize("change, expected", [
     (("    phrases:", "    phrasez:"), ":4: rule 'demo.sign-up': unknown key 'phrasez'"),
-    (("phrases: [sign up for our newsletter]", "pattern: '(unclosed'"), ":4: rule 'demo.sign-up': bad pattern"),
+    (("phrases: [sign up for our newsletter]", "pattern: '(unclosed'"), ":6: rule 'demo.sign-up': bad pattern '(unclosed'"),
     (("category: newsletter", "category: weather"), ":4: rule 'demo.sign-up': unknown or missing category 'weather'"),
     (("    drop: [Sign up for our newsletter!]\n", ""), ":4: rule 'demo.sign-up': a rule needs `drop:` and `keep:`"),
     (("phrases: [sign up for our newsletter]", "phrases: [sign up]\n    max_words: many"), "`max_words` must be an integer"),
