@@ -49,6 +49,13 @@ class _Group(click.Group):
             sys.exit(exc.exit_code)
         sys.exit(result if isinstance(result, int) else 0)
 
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click turns it into Abort (and a blank line on stderr)
+            click.echo("cleannews: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="cleannews")
