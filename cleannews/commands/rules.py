@@ -124,9 +124,9 @@ def _firing(candidates, example: str, skip: str) -> list[str]:
 def rules_validate(paths):
     """Check rule files (keys, types, patterns, ids) without running them.
 
-    Every mistake of every file given is one line on stdout (file, line,
-    rule id, what is wrong), as ruff and codespell report; exit 78 when
-    there is one.
+    Every mistake of every file given is one line on stderr (file, line,
+    rule id, what is wrong), as ruff and codespell report them all, not the
+    first; exit 78 when there is one.
     """
     from cleannews.errors import EXIT_CONFIG, RuleError
     from cleannews.ruleset import load_file, rule_files
@@ -149,8 +149,8 @@ def rules_validate(paths):
                     seen[rule.id] = f"{rule.path}:{rule.line}"
             errors += found
             sets.append((rs, len(found)))
-    for exc in errors:
-        click.echo(str(exc))
+    for exc in errors:  # errors show under -q too, as every command's do
+        click.echo(f"cleannews: {exc}", err=True)
     for rs, bad in sets:
         notice(f"{_shown(rs.path)}: {len(rs.rules)} rules: " + (f"{bad} errors" if bad else "valid"), verbose=True)
     rules_count = sum(len(rs.rules) for rs, _ in sets)
