@@ -142,11 +142,14 @@ def rules_validate(paths):
         for path in files:
             found: list[RuleError] = []
             rs = load_file(path, root if root.is_dir() else None, errors=found)
+            unique = []
             for rule in rs.rules:
                 if rule.id in seen:
                     found.append(RuleError(path, rule.line, rule.id, f"duplicate rule id (first in {seen[rule.id]})"))
                 else:
                     seen[rule.id] = f"{rule.path}:{rule.line}"
+                    unique.append(rule)
+            rs.rules = unique
             errors += found
             sets.append((rs, len(found)))
     for exc in errors:  # errors show under -q too, as every command's do
