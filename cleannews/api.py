@@ -2,21 +2,31 @@
 from __future__ import annotations
 
 import functools
+import os
 
 from cleannews.document import Document
 from cleannews.pipeline import clean_document
 from cleannews.ruleset import Rules, load_rules as _load_rules
 
 
-@functools.lru_cache(maxsize=8)
-def load_rules(extra: tuple = (), builtin: bool = True, disable: tuple = (), languages: tuple = ()) -> Rules:
+def load_rules(extra=(), builtin: bool = True, disable=(), languages=(), site: str | None = None) -> Rules:
     """The compiled rule sets, cached: loading and compiling happens once per process.
 
     `extra`: more rule files or folders; `disable`: rule ids, categories or rule
-    sets to leave out; `languages`: keep only rules for these (and language-neutral ones).
+    sets to leave out; `languages`: keep only rules for these (and language-neutral ones);
+    any iterable of strings or paths (or one string) for each.  `site`: the domain of pages
+    without a URL (see cleannews.ruleset.Rules).
     """
-    rules = _load_rules(list(extra), builtin=builtin, disable=list(disable), languages=list(languages))
-    rules.spec = (tuple(extra), builtin, tuple(disable), tuple(languages))  # how a worker process loads the same
+    def frozen(value) -> tuple:
+        return (str(value),) if isinstance(value, (str, os.PathLike)) else tuple(str(v) for v in value)
+
+    return _cached(frozen(extra), bool(builtin), frozen(disable), frozen(languages), site or None)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(extra: tuple, builtin: bool, disable: tuple, languages: tuple, site: str | None) -> Rules:
+    rules = _load_rules(list(extra), builtin=builtin, disable=list(disable), languages=list(languages), site=site)
+    rules.spec = (extra, builtin, disable, languages, site)  # how a worker process loads the same
     return rules
 
 

@@ -14,10 +14,13 @@ from cleannews.errors import EXIT_INTERNAL
 from cleannews.commands.batch import batch
 from cleannews.commands.check import check, fix
 from cleannews.commands.clean import clean
+from cleannews.commands.common import add_global_flags
 from cleannews.commands.config import config
 from cleannews.commands.explain import explain
 from cleannews.commands.learn import learn
 from cleannews.commands.rules import rules
+
+EXIT_INTERRUPTED = 130
 
 EPILOG = """\b
 Examples:
@@ -29,10 +32,35 @@ Examples:
 """
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+class _Group(click.Group):
+    """The top group: Ctrl-C is exit 130 with one line, wherever it lands (click's own
+    handling prints "Aborted!" and exits 1, which `check` uses for "found boilerplate")."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("cleannews: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click turns it into Abort (and a blank line on stderr)
+            click.echo("cleannews: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="cleannews")
-@click.option("-q", "--quiet", is_flag=True, help="No notices on stderr (errors still show).")
-@click.option("-v", "--verbose", is_flag=True, help="More notices on stderr (one per file).")
+@click.option("-q", "--quiet", is_flag=True, help="No notices on stderr (errors still show); also after the command.")
+@click.option("-v", "--verbose", is_flag=True, help="More notices on stderr (one per file); also after the command.")
 @click.pass_context
 def cli(ctx, quiet, verbose):
     """Strip boilerplate (paywall, newsletter and donation appeals, menus, captions)
@@ -49,6 +77,7 @@ def cli(ctx, quiet, verbose):
 
 
 for command in (clean, explain, batch, check, fix, rules, config, learn):
+    add_global_flags(command)  # -q/-v after the command too
     cli.add_command(command)
 
 
@@ -57,7 +86,7 @@ def main():
         cli(prog_name="cleannews")
     except KeyboardInterrupt:
         click.echo("cleannews: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -31,22 +32,35 @@ CATEGORY_STYLE = {
 
 
 def make_console(stderr: bool = False) -> Console:
-    """A console for data (stdout) or messages: colour and width only on a terminal."""
+    """A console for data (stdout) or messages: the width of the terminal only on one.  Colour
+    where rich gives it (a terminal, or FORCE_COLOR=1 in a pipe), never wrapping in a pipe."""
     console = Console(stderr=stderr, markup=False, emoji=False, highlight=False)
-    if not console.is_terminal:
+    if not is_tty(console):
         console = Console(stderr=stderr, markup=False, emoji=False, highlight=False,
                           width=PIPE_WIDTH, soft_wrap=True)
     return console
 
 
+def is_tty(console: Console) -> bool:
+    """Whether the console writes to a real terminal (FORCE_COLOR makes rich's `is_terminal`
+    true in a pipe too, where nothing may be wrapped, padded or paged)."""
+    try:
+        return console.file.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+# spaces at the end of a line, maybe before the codes that close its styles
+_TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
+
+
 def show(console: Console, renderable: RenderableType, pager: bool = True) -> None:
     """Print `renderable`: through a pager on a terminal when it is longer than the screen."""
-    if not console.is_terminal:
+    if not is_tty(console):
         # rich pads table cells to the column width; a pipe gets the lines without it
         with console.capture() as capture:
             console.print(renderable)
-        lines = capture.get().split("\n")
-        console.file.write("\n".join(line.rstrip() for line in lines))
+        console.file.write(_TRAILING.sub(r"\1", capture.get()))
         console.file.flush()
         return
     if pager and len(console.render_lines(renderable, pad=False)) > console.height:

@@ -55,6 +55,12 @@ ARTICLE_WORDS = 15  # a block and both its neighbours this long: it stands insid
 FLUSH = 1 << 18  # keys seen once, held in a dict before they go to a sorted array
 MAX_SITENAMES = 8  # sitenames remembered per site (the most frequent one is written)
 HELD_SHOWN = 20  # held-back blocks listed as comments per site
+# fingerprints (the lines that tell a page of the site when it comes without a URL): learned
+# blocks on at least this share of the site's pages, of at least FINGERPRINT_WORDS words, with
+# no digits (a year or a count changes on the next page), learned for no other site
+FINGERPRINT_SHARE = 0.5
+FINGERPRINT_WORDS = 3
+FINGERPRINTS = 3  # per site, the most frequent first
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
@@ -290,6 +296,11 @@ class Counts:
         """
         excluded = _exclusions(exclude)
         out = {}
+        sites_of: dict[str, set] = {}  # normal form -> the sites it was learned for
+        for site, found in self.examples.items():
+            for forms in found.values():
+                for form in forms:
+                    sites_of.setdefault(form, set()).add(site)
         for site in sorted(self.examples):
             total = self.pages[site]
             need = self.needed(site, min_pages, min_share)
@@ -314,8 +325,9 @@ class Counts:
                 else:
                     learned.append(item)
             if learned or held:
+                prints = _fingerprints(learned, total, lambda form: len(sites_of.get(form, ())) > 1)
                 out[site] = _render(site, total, min_pages, min_share, learned, held, self.sitenames.get(site),
-                                    (sites or {}).get(site), categorize)
+                                    (sites or {}).get(site), categorize, prints)
         return out
 
     # files
@@ -440,13 +452,29 @@ def keep_example(text: str) -> str:
     return f'A reader quoted the page in a letter: "{text}", and the editor answered.'
 
 
-def _render(site, total, min_pages, min_share, learned, held, sitenames, ruleset, categorize) -> str:
+def _fingerprints(learned, total: int, shared) -> list[str]:
+    """The lines that tell a page of the site in text without a URL (see FINGERPRINT_SHARE):
+    `learned` items (count, key, texts, flags, words); `shared(form)`: learned for another site too."""
+    found = []
+    for count, _, texts, _, words in learned:
+        if len(texts) != 1 or words < FINGERPRINT_WORDS or count < FINGERPRINT_SHARE * total:
+            continue
+        text = texts[0]
+        if regex.search(r"\d", text) or shared(normalize(text)) or _NOT_PRINTABLE.search(text):
+            continue
+        found.append((-count, text))
+    return [text for _, text in sorted(found)[:FINGERPRINTS]]
+
+
+def _render(site, total, min_pages, min_share, learned, held, sitenames, ruleset, categorize,
+            learned_prints=()) -> str:
     sitename = None
     if sitenames:
         sitename = sorted(sitenames.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     if ruleset is not None and ruleset.sitename:
         sitename = ruleset.sitename
     fingerprints = list(ruleset.fingerprints) if ruleset is not None and ruleset.fingerprints else []
+    fingerprints += [f for f in learned_prints if f not in fingerprints]
     lines = [
         f"# Learned by `cleannews learn` from {total} pages of {site}: blocks on at least",
         f"# {max(min_pages, 2)} pages and {min_share:.0%} of them, that the other rules left.",

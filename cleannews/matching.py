@@ -85,7 +85,7 @@ class Matcher:
                 ends |= tail
                 continue
             strings = _pattern_literals(pattern, fold)
-            if not strings:
+            if not strings or len(anywhere) + len(strings) > MAX_REQUIRED:
                 return None
             anywhere |= strings
         return (frozenset(_shortest(anywhere)), tuple(sorted(ends))) if ends else None
@@ -211,6 +211,10 @@ def _first_class(pattern: str, flags: int) -> str | None:
 
 
 MAX_LITERALS = 64  # strings one requirement may list; past this a pattern runs on every block
+# alternatives one group may list for the strings it requires (the strings of all branches
+# together): past this the group requires nothing that is told, so that reading a pattern of
+# thousands of alternatives stays linear (it took 3 s for 10,000 and did not end for 100,000)
+MAX_REQUIRED = 256
 LETTER_ODDS = 4.0  # see _expected_hits
 _P_CLASS = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|\w)")  # \p{..}: a class, which `re` does not know
 _INLINE_IGNORECASE = regex.compile(r"\(\?[\w-]*i")  # (?i), (?i:...), (?mi) ...
@@ -232,6 +236,8 @@ def required_literals(patterns, fold: bool = True) -> frozenset | None:
         if not strings:
             return None
         found |= strings
+        if len(found) > MAX_REQUIRED:  # a list of that many patterns: no prefilter (see MAX_REQUIRED)
+            return None
     return frozenset(_shortest(found))
 
 
@@ -389,12 +395,16 @@ def _node_required(node) -> set[str] | None:
     if op is c.ATOMIC_GROUP:
         return _seq_required(list(av))
     if op is c.BRANCH:
+        if len(av[1]) > MAX_REQUIRED:  # a requirement that long tells little, and `_shortest` is quadratic
+            return None
         out: set[str] = set()
         for branch in av[1]:
             strings = _seq_required(list(branch))
             if not strings:
                 return None
             out |= strings
+            if len(out) > MAX_REQUIRED:
+                return None
         return out
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
         return _seq_required(list(av[2]))

@@ -23,11 +23,12 @@ import functools
 import importlib.resources
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import regex
 import yaml
 
-from cleannews.errors import RuleError
+from cleannews.errors import EXIT_USAGE, CleannewsError, RuleError
 from cleannews import matching
 from cleannews.matching import _EDGES, DEFAULT_MAX_WORDS, Index, Matcher, normalize
 
@@ -41,6 +42,9 @@ MATCHER_KEYS = {"pattern", "phrases", "match", "ignore_case", "max_words"}
 RULE_KEYS = MATCHER_KEYS | {"id", "category", "description", "languages", "sites", "kind",
                             "start", "end", "max_blocks", "within", "selector", "drop", "keep"}
 KINDS = ("block", "span", "trailer", "selector")
+# A pattern longer than this is refused: `regex` takes seconds to compile one of 10,000
+# alternatives (14 s for 100,000) and the literal analysis more; a list that long is `phrases:`
+MAX_PATTERN_CHARS = 20_000
 
 @dataclass
 class Rule:
@@ -75,7 +79,17 @@ class RuleSet:
 
 
 class _Mapping(dict):
+    """A YAML mapping that knows its line, and the line of each value (`lines`) and of each
+    item of a list value (`item_lines`), so that an error points at what is wrong."""
+
     line = 0
+    lines: dict = {}
+    item_lines: dict = {}
+
+    def line_of(self, key, item: int | None = None) -> int:
+        if item is not None and item < len(self.item_lines.get(key, ())):
+            return self.item_lines[key][item]
+        return self.lines.get(key, self.line)
 
 
 class _Loader(yaml.SafeLoader):
@@ -85,13 +99,21 @@ class _Loader(yaml.SafeLoader):
 def _construct_mapping(loader, node):
     loader.flatten_mapping(node)
     seen = set()
-    for key_node, _ in node.value:
+    lines, item_lines = {}, {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # `[a, b]: x`, `{a: 1}: x`: no rule key is one
+            raise yaml.MarkedYAMLError(problem=f"a key must be a plain string, not a {key_node.id}",
+                                       problem_mark=key_node.start_mark)
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
         seen.add(key)
+        lines[key] = value_node.start_mark.line + 1
+        if isinstance(value_node, yaml.SequenceNode):
+            item_lines[key] = [item.start_mark.line + 1 for item in value_node.value]
     mapping = _Mapping(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
+    mapping.lines, mapping.item_lines = lines, item_lines
     return mapping
 
 
@@ -114,7 +136,20 @@ def rule_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_file(path: Path, root: Path | None = None) -> RuleSet:
+def load_file(path: Path, root: Path | None = None, errors: list | None = None) -> RuleSet:
+    """The rule set of one file.  With `errors` (a list), every mistake of the file is appended
+    to it, a rule with a mistake is left out, and loading goes on (`rules validate`); without,
+    the first mistake raises RuleError."""
+    if errors is None:
+        return _load_file(path, root, None)
+    try:
+        return _load_file(path, root, errors)
+    except RuleError as exc:
+        errors.append(exc)
+        return RuleSet(path.stem, path, [])
+
+
+def _load_file(path: Path, root: Path | None, errors: list | None) -> RuleSet:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -138,7 +173,14 @@ def load_file(path: Path, root: Path | None = None) -> RuleSet:
     rules_data = data.get("rules") or []
     if not isinstance(rules_data, list):
         raise RuleError(path, data.line, None, "`rules` must be a list")
-    rules = [_rule(path, item, defaults, name) for item in rules_data]
+    rules = []
+    for item in rules_data:
+        try:
+            rules.append(_rule(path, item, defaults, name))
+        except RuleError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
     return RuleSet(name, path, rules, site=site,
                    sitename=_opt(path, data, "sitename", str, None),
                    fingerprints=tuple(_str_list(path, data, "fingerprints", None) or ()))
@@ -181,10 +223,13 @@ def _rule(path: Path, item, defaults: dict, ruleset: str) -> Rule:
             raise RuleError(path, item.line, rid, "a selector rule needs a `selector`")
         from cssselect import GenericTranslator, SelectorError
 
+        from lxml import etree
+
         try:
             rule.xpath = GenericTranslator().css_to_xpath(rule.selector)
-        except SelectorError as exc:
-            raise RuleError(path, item.line, rid, f"bad CSS selector {rule.selector!r}: {exc}") from None
+            etree.XPath(rule.xpath)  # what extraction runs: an XPath lxml cannot compile fails here, not on a page
+        except (SelectorError, etree.XPathError) as exc:
+            raise RuleError(path, item.line_of("selector"), rid, f"bad CSS selector {rule.selector!r}: {exc}") from None
     else:
         rule.match = _matcher(path, item, rid)
         rule.within = _opt(path, item, "within", int, 12, rid)
@@ -199,10 +244,20 @@ def _rule(path: Path, item, defaults: dict, ruleset: str) -> Rule:
 def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
     phrases = _str_list(path, spec, "phrases", rid) or []
     patterns = spec.get("pattern")
-    if isinstance(patterns, str):
+    single = isinstance(patterns, str)
+    if single:
         patterns = [patterns]
     if patterns is not None and (not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns)):
-        raise RuleError(path, spec.line, rid, "`pattern` must be a string or a list of strings")
+        raise RuleError(path, spec.line_of("pattern"), rid, "`pattern` must be a string or a list of strings")
+
+    def pattern_line(i: int) -> int:
+        return spec.line_of("pattern", None if single else i)
+
+    size = sum(len(p) for p in patterns or ())
+    if size > MAX_PATTERN_CHARS:
+        raise RuleError(path, pattern_line(0), rid,
+                        f"pattern of {size:,} characters (more than {MAX_PATTERN_CHARS:,}; {patterns[0][:40]!r}...): "
+                        "list many strings as `phrases:`, which match as one prefix tree")
     if not phrases and not patterns:
         raise RuleError(path, spec.line, rid, "a matcher needs `pattern` or `phrases`")
     mode = _opt(path, spec, "match", str, "exact", rid)
@@ -227,7 +282,20 @@ def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
         try:
             matcher.pattern_re  # compiled now: a bad pattern is an error before any page is read
         except regex.error as exc:
-            raise RuleError(path, spec.line, rid, f"bad pattern: {exc}") from None
+            for i, p in enumerate(patterns):  # each alone, so that the error names the one that is wrong
+                try:
+                    regex.compile(p, matcher.flags)
+                except regex.error as alone:
+                    exc = alone
+                    break
+            else:
+                i, p = 0, patterns[0]
+            raise RuleError(path, pattern_line(i), rid, f"bad pattern {p!r}: {exc}") from None
+    try:  # the prefilter's reading of the patterns, worked out now: it runs on every page
+        Index([matcher])
+    except Exception as exc:  # noqa: BLE001 - whatever it is, it would fail on a page
+        raise RuleError(path, pattern_line(0) if patterns else spec.line, rid,
+                        f"cannot index the matcher: {type(exc).__name__}: {exc}") from None
     return matcher
 
 
@@ -263,10 +331,15 @@ def _examples(path, data, key, rid):
 
 
 class Rules:
-    """Every loaded rule set, with the per-document selection cached."""
+    """Every loaded rule set, with the per-document selection cached.
 
-    def __init__(self, sets: list[RuleSet]):
+    `site`: the domain of pages that come without a URL (`--site`): its site
+    rule sets apply to them instead of those whose fingerprints they hold.
+    """
+
+    def __init__(self, sets: list[RuleSet], site: str | None = None):
         self.sets = sets
+        self.site = site
         self.spec: tuple = ()  # set by cleannews.api.load_rules
         self.rules = [r for s in sets for r in s.rules]
         prints: dict[str, list] = {}  # a phrase may name a site in several sets (built-in and learned)
@@ -278,8 +351,10 @@ class Rules:
                                 if prints else None)
 
     def sites_for(self, host: str | None, content: str) -> list[RuleSet]:
-        """The site rule sets that apply: by URL host, or by fingerprint phrases when there is no URL."""
+        """The site rule sets that apply: by URL host, else by `site`, else by the fingerprint
+        phrases the content holds."""
         site_sets = [s for s in self.sets if s.site]
+        host = host or self.site
         if host:
             return [s for s in site_sets if host == s.site or host.endswith("." + s.site)]
         if self._fingerprint_re is None:
@@ -321,13 +396,31 @@ class Active:
         return Index([r.match for r in self.trailers])
 
 
-def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list[str] = (),
-               languages: list[str] = ()) -> Rules:
-    """Load the built-in rule sets and any extra files or folders.
+class UnknownNameError(CleannewsError):
+    """A rule id, category or rule set named (in --disable, --category, `disable`) that does not exist."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, what: str, name: str, detail: str):
+        super().__init__(f"{what} {name!r}: {detail}")
+        self.name, self.detail = name, detail
+
+    def __reduce__(self):
+        return type(self), ("--disable", self.name, self.detail)
+
+
+def load_rules(extra: Iterable[str | Path] = (), builtin: bool = True, disable: Iterable[str] = (),
+               languages: Iterable[str] = (), site: str | None = None) -> Rules:
+    """Load the built-in rule sets and any extra files or folders (any iterable of paths).
 
     `disable` names rule ids, categories or rule sets ("sites/themoscowtimes.com",
-    or "sites" for every site set) to leave out.
+    or "sites" for every site set) to leave out; a name that is none of these
+    raises UnknownNameError (a typo would otherwise disable nothing, silently).
+    `site`: see Rules.
     """
+    extra = [extra] if isinstance(extra, (str, Path)) else list(extra)
+    disable = [disable] if isinstance(disable, str) else list(disable)
+    languages = [languages] if isinstance(languages, str) else list(languages)
     roots = ([builtin_dir()] if builtin else []) + [Path(p) for p in extra]
     sets, seen = [], {}
     for root in roots:
@@ -339,6 +432,7 @@ def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list
                 seen[rule.id] = f"{rule.path}:{rule.line}"
             sets.append(rs)
     off = set(disable)
+    check_names(off, sets if builtin else sets + list(_load_root(builtin_dir())), "--disable")
 
     def disabled(name: str) -> bool:
         return any(name == d or name.startswith(d.rstrip("/") + "/") for d in off)
@@ -348,7 +442,38 @@ def load_rules(extra: list[str | Path] = (), builtin: bool = True, disable: list
     for s in sets:
         s.rules = [r for r in s.rules if r.id not in off and r.category not in off
                    and (not wanted or not r.languages or r.languages & wanted)]
-    return Rules(sets)
+    return Rules(sets, site=site)
+
+
+def known_names(sets: list[RuleSet]) -> set[str]:
+    """What --disable takes: rule ids, categories, rule sets, the folders above them, site domains."""
+    names = set(CATEGORIES)
+    for s in sets:
+        names.update(r.id for r in s.rules)
+        parts = s.name.split("/")
+        names.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        if s.site:
+            names.add(s.site)
+    return names
+
+
+def check_names(names, sets: list[RuleSet], what: str) -> None:
+    """UnknownNameError for the first of `names` that names no rule, category or rule set of `sets`."""
+    if not names:
+        return
+    known = known_names(sets)
+    for name in sorted(names):
+        if name.rstrip("/") not in known:
+            raise UnknownNameError(what, name, unknown_message(name, known, "rule id, category or rule set"))
+
+
+def unknown_message(name: str, known, kind: str) -> str:
+    """No such `kind`, with the closest known names (as `rules show` does)."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "cleannews rules list shows them"
+    return f"no such {kind} ({hint})"
 
 
 CACHE_FILES = 32  # cached rule folders kept; the least recently used go first

@@ -19,7 +19,7 @@ def test_pyproject_is_found_upward_and_flags_win(project, run, seed):
     as_json = json.loads(run("clean", seed["raw"]).stdout)
     assert as_json["site_rules"] == []  # disabled by the config
     assert run("clean", seed["raw"], "--format", "txt").stdout == seed["clean"]  # the flag wins
-    with_site = json.loads(run("clean", seed["raw"], "--disable", "nothing").stdout)
+    with_site = json.loads(run("clean", seed["raw"], "--disable", "donation").stdout)
     assert with_site["site_rules"] == ["sites/themoscowtimes.com"]
 
 

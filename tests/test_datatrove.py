@@ -241,3 +241,75 @@ def test_learn_at_scale_writes_what_the_learn_command_writes(tmp_path):
     got = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "got").glob("*.yaml")}
     assert want and sum(text.count("\n  - id: ") for text in want.values()) > 0
     assert got == want
+
+
+def _warc(path, pages) -> None:
+    """A WARC of HTML responses: (url, body bytes, payload type or None) each."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, body, payload_type in pages:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            headers = {"WARC-Identified-Payload-Type": payload_type} if payload_type else None
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body),
+                                                          http_headers=http, warc_headers_dict=headers))
+
+
+def test_the_datatrove_extra_brings_what_warcreader_imports():
+    """WarcReader, which the README suggests, imports cchardet and magic on its first record:
+    the extra must list the distributions that give them (issue 15, item 17)."""
+    import configparser
+    import importlib.metadata
+    import inspect
+    import re as re_
+
+    from datatrove.pipeline.readers import warc
+
+    from conftest import ROOT
+
+    imported = set(re_.findall(r"^\s*import (\w+)", inspect.getsource(warc.process_record), re_.M))
+    assert imported, "WarcReader imports nothing of its own any more: look again at what it needs"
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    extra = {re_.split(r"[<>=\[ ]", line.strip())[0].lower()
+             for line in cfg["options.extras_require"]["datatrove"].splitlines()
+             if line.strip() and not line.strip().startswith("#")}
+    core = {re_.split(r"[<>=\[ ]", line.strip())[0].lower()
+            for line in cfg["options"]["install_requires"].splitlines()
+            if line.strip() and not line.strip().startswith("#")}
+    providers = importlib.metadata.packages_distributions()
+    for module in imported:
+        dists = {d.lower() for d in providers.get(module, [])}
+        assert dists, f"{module} is not installed: pip install '.[datatrove]'"
+        assert dists & (extra | core), f"{module} ({', '.join(dists)}) missing from the datatrove extra"
+
+
+def test_warcreader_feeds_the_extractor(tmp_path):
+    """The README's WarcReader + CleannewsExtractor pipeline, run for real on a WARC holding a
+    UTF-8 page, a cp1251 one and one without a payload type."""
+    from datatrove.pipeline.readers import WarcReader
+
+    seed = (SAMPLES / f"{SEED}.raw.txt").read_text(encoding="utf-8")
+    body = "".join(f"<p>{line}</p>" for line in seed.split("\n") if line.strip())
+    page = f"<html><head><title>Spy agencies</title></head><body><article>{body}</article></body></html>"
+    russian = ("<html><head><meta charset='windows-1251'></head><body><article>"
+               + "<p>Российские спецслужбы договорились о сотрудничестве с белорусскими коллегами.</p>" * 12
+               + "</article></body></html>")
+    (tmp_path / "warc").mkdir()
+    _warc(tmp_path / "warc" / "crawl.warc.gz", [
+        ("https://www.themoscowtimes.com/2021/06/03/a", page.encode("utf-8"), "text/html"),
+        ("https://example.ru/b", russian.encode("cp1251"), "text/html"),
+        ("https://www.themoscowtimes.com/2021/06/03/c", page.encode("utf-8"), None),
+    ])
+    LocalPipelineExecutor(pipeline=[WarcReader(str(tmp_path / "warc")), CleannewsExtractor(),
+                                    JsonlWriter(str(tmp_path / "out"), compression=None)],
+                          tasks=1, workers=1, logging_dir=str(tmp_path / "logs")).run()
+    records = read_records(tmp_path / "out")
+    assert len(records) == 3
+    texts = [r["text"] for r in records.values()]
+    assert sum("SVR" in t for t in texts) == 2
+    assert any("спецслужбы" in t for t in texts)

@@ -139,9 +139,9 @@ def test_diff_bench_page(page, run):
 def test_explain_errors_are_one_line(run, tmp_path):
     missing = tmp_path / "nope.html"
     result = run("explain", missing)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as for every command (issue 15, item 9)
     assert result.stdout == ""
-    assert result.stderr == f"cleannews: {missing}: No such file or directory\n"
+    assert f"Path '{missing}' does not exist" in result.stderr and "Traceback" not in result.stderr
     bad_rules = tmp_path / "bad.yaml"
     bad_rules.write_text("rules:\n  - id: x\n    pattern: '('\n", encoding="utf-8")
     result = run("explain", "--rules", bad_rules, SAMPLES / "themoscowtimes-spy-agencies.raw.txt")

@@ -229,3 +229,44 @@ def test_a_bad_input_is_one_line_and_the_run_goes_on(tmp_path, run, site_pages):
     result = run("learn", corpus, "-o", tmp_path / "out", "-j", "1")
     assert result.exit_code == 1
     assert f"{corpus}:7: not valid JSON" in result.stderr
+
+
+def test_rules_learned_from_text_apply_to_text_without_a_url(tmp_path, run, site_pages):
+    """Issue 15 item 1: learned from a folder of text with --site, the rule set holds
+    fingerprints, so an unseen text page without a URL gets it; --site names the site outright,
+    on clean, explain and batch."""
+    src = tmp_path / "pages"
+    src.mkdir()
+    for i, (text, _) in enumerate(site_pages[:LEARN_PAGES]):
+        (src / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "learned"
+    assert run("learn", src, "--site", SITE, "-o", out, "-j", "1").exit_code == 0
+    data = yaml.safe_load((out / f"{SITE}.yaml").read_text(encoding="utf-8"))
+    assert data["fingerprints"] and END[0] in data["fingerprints"]
+    assert not any(any(c.isdigit() for c in f) for f in data["fingerprints"])  # "NBC 5 Today at 6am" is not one
+    assert run("rules", "validate", out).exit_code == 0
+    furniture = [TOP[0], MID] + END
+    unseen = tmp_path / "unseen"
+    unseen.mkdir()
+    for i, (page, article) in enumerate(site_pages[LEARN_PAGES:LEARN_PAGES + 3]):
+        (unseen / f"{i}.txt").write_text(page, encoding="utf-8")
+        path = unseen / f"{i}.txt"
+        before = run("clean", path).stdout
+        assert any(block in before for block in furniture)
+        for extra in ((), ("--site", SITE), ("--site", f"https://{SITE}/any")):
+            clean = run("clean", "--rules", out, *extra, path)
+            assert clean.exit_code == 0
+            assert not any(block in clean.stdout for block in furniture), extra
+            assert [p for p in article if p in clean.stdout] == [p for p in article if p in before]
+    # without a fingerprint in the text, only --site tells the site
+    bare = tmp_path / "bare.txt"
+    page = site_pages[LEARN_PAGES][0]
+    bare.write_text("\n".join(line for line in page.split("\n") if line not in data["fingerprints"]), encoding="utf-8")
+    assert TOP[0] in run("clean", "--rules", out, bare).stdout
+    assert TOP[0] not in run("clean", "--rules", out, "--site", SITE, bare).stdout
+    shown = run("explain", "--rules", out, "--site", SITE, bare).stdout
+    assert f"learned.{SITE}." in shown
+    result = run("batch", unseen, "-o", tmp_path / "clean", "--rules", out, "--site", SITE, "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    for cleaned in (tmp_path / "clean").glob("*.txt"):
+        assert not any(block in cleaned.read_text(encoding="utf-8") for block in furniture)

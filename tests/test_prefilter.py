@@ -108,3 +108,20 @@ def test_a_block_of_several_lines_is_read_on_its_own():
     together = index.candidates_many(Page(texts, words))
     assert [list(found) for found in together] == [list(index.candidates(t, n)) for t, n in zip(texts, words)]
     assert together[0] and together[1] and not together[2]
+
+
+def test_reading_a_pattern_of_thousands_of_alternatives_is_bounded():
+    """Issue 14 §5: the literal analysis grew faster than linearly (3 s for 10,000 alternatives,
+    no end for 100,000).  A group of more than MAX_REQUIRED alternatives now requires nothing
+    that is told: the pattern runs on every block, and the others keep their prefilter."""
+    from cleannews.matching import MAX_REQUIRED
+
+    def word(i: int) -> str:  # no prefix common to all (`re` would read "word" out of word0|word1|...)
+        return "".join(chr(97 + (i // 26 ** k) % 26) for k in range(3))
+
+    many = "|".join(word(i) for i in range(MAX_REQUIRED + 1))
+    assert required_literals([f"^(?:{many})$"]) is None
+    assert required_literals([f"^(?:{many}) and a tail$"]) == {" and a tail"}  # what else it requires
+    few = "|".join(word(i) for i in range(MAX_REQUIRED))
+    assert len(required_literals([f"\\b(?:{few})\\b"])) == MAX_REQUIRED
+    assert required_literals([word(i) for i in range(MAX_REQUIRED + 1)]) is None  # a list of that many

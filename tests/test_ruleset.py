@@ -40,7 +40,7 @@ def test_good_file_loads(tmp_path):
 
 @pytest.mark.parametrize("change, expected", [
     (("    phrases:", "    phrasez:"), ":4: rule 'demo.sign-up': unknown key 'phrasez'"),
-    (("phrases: [sign up for our newsletter]", "pattern: '(unclosed'"), ":4: rule 'demo.sign-up': bad pattern"),
+    (("phrases: [sign up for our newsletter]", "pattern: '(unclosed'"), ":6: rule 'demo.sign-up': bad pattern '(unclosed'"),
     (("category: newsletter", "category: weather"), ":4: rule 'demo.sign-up': unknown or missing category 'weather'"),
     (("    drop: [Sign up for our newsletter!]\n", ""), ":4: rule 'demo.sign-up': a rule needs `drop:` and `keep:`"),
     (("phrases: [sign up for our newsletter]", "phrases: [sign up]\n    max_words: many"), "`max_words` must be an integer"),
@@ -114,3 +114,77 @@ def test_disable_by_id_category_and_set(tmp_path):
     assert load_rules([path], builtin=False, disable=["demo.sign-up"]).rules == []
     assert load_rules([path], builtin=False, disable=["newsletter"]).rules == []
     assert load_rules([tmp_path], builtin=False, disable=["demo"]).rules == []
+
+
+# -- issue 14 §5 and issue 15 item 10: every mistake, where it is, in bounded time ----------------------
+
+def test_a_list_or_mapping_as_a_key_names_file_and_line(tmp_path, run):
+    for key in ("[a, b]", "{a: 1}"):
+        path = write(tmp_path, GOOD.replace("    drop:", f"    {key}: 1\n    drop:"), f"key{len(key)}.yaml")
+        with pytest.raises(RuleError) as info:
+            load_rules([path], builtin=False)
+        assert f"{path}:7: invalid YAML: a key must be a plain string" in str(info.value)
+        result = run("clean", "--rules", path, "-")
+        assert result.exit_code == 78 and "Traceback" not in result.stderr
+        assert result.stderr == f"cleannews: {info.value}\n"
+
+
+def test_a_bad_pattern_in_a_list_points_at_its_own_line(tmp_path):
+    text = GOOD.replace("    phrases: [sign up for our newsletter]",
+                        "    pattern:\n      - ^sign up\\b\n      - '[unclosed'\n      - ^subscribe\\b")
+    message = error_of(tmp_path, text)
+    assert ":8: rule 'demo.sign-up': bad pattern '[unclosed': unterminated character set" in message
+
+
+def test_a_pattern_of_100000_alternatives_is_refused_at_once(tmp_path):
+    """It never finished loading (the literal analysis grew faster than linearly); now it is
+    refused naming file, line and rule, in a subprocess so that a regression fails, not hangs."""
+    import subprocess
+    import sys
+
+    pattern = "^(?:" + "|".join(f"word{i}" for i in range(100_000)) + ")$"
+    path = write(tmp_path, GOOD.replace("phrases: [sign up for our newsletter]", f"pattern: '{pattern}'"))
+    result = subprocess.run([sys.executable, "-m", "cleannews", "rules", "validate", path],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 78
+    assert result.stderr.startswith(f"cleannews: {path}:6: rule 'demo.sign-up': pattern of {len(pattern):,} characters")
+    assert "phrases" in result.stderr
+
+
+def test_rules_validate_reports_every_error_of_every_file(tmp_path, run):
+    rule = GOOD[GOOD.index("  - id:"):]
+    one = write(tmp_path, GOOD.replace("phrases: [sign up for our newsletter]", "pattern: '(x'")
+                + rule.replace("demo.sign-up", "demo.two").replace("    description: Newsletter sign-up line.\n", ""),
+                "one.yaml")
+    two = write(tmp_path, GOOD.replace("demo.sign-up", "demo.three").replace("phrases:", "phrasez:")
+                + rule.replace("demo.sign-up", "demo.four"), "two.yaml")
+    three = write(tmp_path, GOOD.replace("demo.sign-up", "demo.four"), "three.yaml")  # a duplicate id
+    result = run("rules", "validate", one, two, three)
+    assert result.exit_code == 78 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[:4] == [
+        f"cleannews: {one}:6: rule 'demo.sign-up': bad pattern '(x': missing ) at position 2",
+        f"cleannews: {one}:9: rule 'demo.two': a rule needs a `description` saying what it drops and why",
+        f"cleannews: {two}:4: rule 'demo.three': unknown key 'phrasez' (known: category, description, drop, end, "
+        "id, ignore_case, keep, kind, languages, match, max_blocks, max_words, pattern, phrases, selector, sites, "
+        "start, within)",
+        f"cleannews: {three}:4: rule 'demo.four': duplicate rule id (first in {two}:9)"]
+    assert lines[4] == "cleannews: 4 errors in 3 of 3 files (1 valid rules)"
+
+
+def test_load_rules_takes_any_iterable(tmp_path):
+    from cleannews.api import load_rules as cached
+
+    path = write(tmp_path, GOOD)
+    by_list = cached(extra=[str(path)], builtin=False)
+    assert [r.id for r in by_list.rules] == ["demo.sign-up"]
+    assert cached(extra=(p for p in [path]), builtin=False) is by_list  # a generator, a Path: the same
+    assert cached(extra=str(path), builtin=False) is by_list
+    assert cached(extra=[path], disable=["newsletter"], builtin=False).rules == []
+
+
+def test_site_names_the_site_of_pages_without_a_url(tmp_path):
+    rules = load_rules(site="www.themoscowtimes.com")
+    assert [s.name for s in rules.sites_for(None, "no fingerprint here")] == ["sites/themoscowtimes.com"]
+    assert [s.name for s in rules.sites_for("example.com", "The Moscow Times")] == []  # a URL wins
+    assert [s.name for s in load_rules().sites_for(None, "The Moscow Times")] == ["sites/themoscowtimes.com"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import (FORMAT, field_options, global_flag, limit_options, limits, load, output_format,
+from cleannews.commands.common import (FORMAT, SITE, field_options, global_flag, limit_options, limits, load, output_format,
                                        rule_options)
 
 EPILOG = """\b
@@ -25,10 +25,11 @@ Examples:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores). The output is the same whatever the number.")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output is already complete.")
+@SITE
 @field_options
 @limit_options
 @rule_options
-def batch(sources, output, fmt, jobs, resume, text_field, html_field, url_field, id_field,
+def batch(sources, output, fmt, jobs, resume, site, text_field, html_field, url_field, id_field,
           max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
     """Clean every page, JSONL corpus and WARC file under SOURCES into OUTPUT.
 
@@ -43,7 +44,7 @@ def batch(sources, output, fmt, jobs, resume, text_field, html_field, url_field,
     from cleannews.corpus import Fields
     from cleannews.summary import progress_bar, print_summary
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)  # a rule error stops here, before any page
+    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)  # a rule error stops here, before any page
     options = Options(fmt=output_format(fmt), resume=resume, jobs=jobs or os.cpu_count() or 1,
                       fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec,
                       limits=limits(max_bytes, timeout, max_removed))

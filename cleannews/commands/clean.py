@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import fail, field_options, limit_options, limits, load, output_format, rule_options
+from cleannews.commands.common import (SITE, cannot_write, fail, field_options, limit_options, limits, load,
+                                       notice, output_format, reading_stdin, rule_options, same_file)
 from cleannews.errors import EXIT_INTERNAL, CleannewsError, InputError
 
 EPILOG = """\b
@@ -14,34 +15,56 @@ Examples:
   cleannews clean page.html
   cat page.txt | cleannews clean --format json
   cleannews clean page.html --url https://www.themoscowtimes.com/a -o article.txt
+  cleannews clean --rules rules/learned/ --site example.com page.txt
   cat corpus.jsonl | cleannews clean --format jsonl - > clean.jsonl
 """
 
 
 @click.command(epilog=EPILOG)
-@click.argument("input", default="-", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.argument("input", default="-", type=click.Path(exists=True, allow_dash=True, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here (atomically) instead of stdout.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md", "jsonl"]), default=None,
               help="Output format (default: txt, or the configured format); jsonl reads INPUT as a "
-                   "JSONL corpus and streams it.")
+                   "JSONL corpus and streams it (the default for an input that is one).")
 @click.option("--url", help="Where the page came from (site rules, metadata).")
+@SITE
 @field_options
 @limit_options
 @rule_options
-def clean(input, output, fmt, url, text_field, html_field, url_field, id_field,
+def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_field,
           max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
     """Clean one page (HTML, text or Markdown; '-' or nothing: standard input).
 
     With --format jsonl, INPUT is a JSONL corpus (plain or compressed),
     cleaned and written record by record, so it works in pipes of any size.
+    An INPUT whose bytes are a JSONL corpus is streamed so without the flag;
+    with --format txt, json or md it is refused.
     """
     from cleannews.pipeline import clean_document
     from cleannews.read import read_path
     from cleannews.write import atomic_write, render
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)
-    fmt, bounds = output_format(fmt), limits(max_bytes, timeout, max_removed)
+    if output and input != "-" and same_file(input, output):
+        click.echo(f"cleannews: {output}: is the input; write the clean page elsewhere", err=True)
+        sys.exit(1)
+    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
+    given, bounds = fmt, limits(max_bytes, timeout, max_removed)
+    fmt = output_format(fmt)
+    if input == "-":
+        reading_stdin()
+    kind = fmt if fmt == "jsonl" else _container(input)
+    if kind == "warc":
+        click.echo(f"cleannews: {_shown(input)}: a WARC archive, not a page: clean it with "
+                   "`cleannews batch`", err=True)
+        sys.exit(1)
+    if kind == "jsonl" and fmt != "jsonl":
+        if given:
+            click.echo(f"cleannews: {_shown(input)}: a JSONL corpus, not a page: clean it with --format jsonl "
+                       f"(not --format {given})", err=True)
+            sys.exit(1)
+        notice(f"{_shown(input)}: a JSONL corpus: cleaned record by record, as with --format jsonl")
+        fmt = "jsonl"
     if fmt == "jsonl":
         from cleannews.corpus import Fields
 
@@ -49,8 +72,14 @@ def clean(input, output, fmt, url, text_field, html_field, url_field, id_field,
     try:
         doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
         text = render(doc, fmt)
+        notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.removed)} removed, "
+               f"{len(doc.text):,} characters kept" + (f" ({doc.metadata['empty']})" if 'empty' in doc.metadata else ""),
+               verbose=True)
         if output:
-            atomic_write(output, text)
+            try:
+                atomic_write(output, text)
+            except OSError as exc:
+                cannot_write(output, exc)
         else:
             sys.stdout.write(text)
     except CleannewsError as exc:
@@ -58,6 +87,29 @@ def clean(input, output, fmt, url, text_field, html_field, url_field, id_field,
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback
         click.echo(f"cleannews: {input}: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+def _shown(input: str) -> str:
+    return "<stdin>" if input == "-" else input
+
+
+def _container(input: str) -> str:
+    """warc, jsonl or page, told from the first bytes as `batch` tells them (standard input: from
+    what is buffered, without consuming it)."""
+    import io
+
+    from cleannews.streams import container
+
+    if input != "-":
+        try:
+            return container(Path(input))
+        except OSError:
+            return "page"  # read_path names the input and the error
+    try:
+        head = sys.stdin.buffer.peek(4096)[:4096]
+        return container(io.BufferedReader(io.BytesIO(head)))
+    except (AttributeError, OSError, TypeError, ValueError):  # no buffer to peek, or compressed data cut short
+        return "page"
 
 
 def _stream(input: str, output: Path | None, fields, ruleset, bounds) -> int:
@@ -68,21 +120,26 @@ def _stream(input: str, output: Path | None, fields, ruleset, bounds) -> int:
     from cleannews.streams import jsonl_records
     from cleannews.write import atomic_open
 
-    source = "<stdin>" if input == "-" else input
-    failed = False
+    source = _shown(input)
+    failed = records = 0
     with contextlib.ExitStack() as stack:
-        out = stack.enter_context(atomic_open(output)) if output else sys.stdout
+        try:
+            out = stack.enter_context(atomic_open(output)) if output else sys.stdout
+        except OSError as exc:
+            cannot_write(output, exc)
         try:
             for record in jsonl_records(sys.stdin.buffer if input == "-" else Path(input), source):
                 try:
+                    records += 1
                     if isinstance(record, InputError):
                         raise record
                     out.write(dumps(clean_record(record, fields, ruleset, bounds)[0]))
                     out.flush()
                 except InputError as exc:
-                    failed = True
+                    failed += 1
                     click.echo(f"cleannews: {exc}", err=True)
         except InputError as exc:  # the stream itself broke off
             click.echo(f"cleannews: {exc}", err=True)
             return 1
+    notice(f"{source}: {records} records, {records - failed} cleaned, {failed} failed", verbose=True)
     return 1 if failed else 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.errors import CleannewsError
+from cleannews.errors import EXIT_CONFIG, CleannewsError
 
 FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md"]), default=None,
                       help="Output format (default: txt, or the configured format).")
@@ -66,20 +66,44 @@ def notice(message: str, *, verbose: bool = False) -> None:
     click.echo(f"cleannews: {message}", err=True)
 
 
-def load(extra_rules, no_builtin_rules, disable, use_config: bool = True):
-    """The compiled rules, from the flags and the project configuration; or a one-line error and exit 78."""
+def load(extra_rules, no_builtin_rules, disable, use_config: bool = True, site: str | None = None):
+    """The compiled rules, from the flags and the project configuration; or a one-line error and
+    exit 78 (2 for an unknown name given with --disable)."""
     from cleannews.api import load_rules
+    from cleannews.ruleset import UnknownNameError
 
+    origin = "command line"
     try:
         if use_config:
             found = settings(rules=extra_rules, builtin_rules=False if no_builtin_rules else None, disable=disable)
             extra_rules, disable = found["rules"].value, found["disable"].value
             builtin, languages = found["builtin_rules"].value, found["languages"].value
+            origin = found["disable"].origin
         else:
             builtin, languages = not no_builtin_rules, ()
-        return load_rules(tuple(str(p) for p in extra_rules), builtin, tuple(disable), tuple(languages))
+        return load_rules(tuple(str(p) for p in extra_rules), builtin, tuple(disable), tuple(languages),
+                          site_domain(site))
+    except UnknownNameError as exc:
+        if origin != "command line":  # a name in the configuration file: a configuration error
+            click.echo(f"cleannews: {origin}: `disable` {exc.name!r}: {exc.detail}", err=True)
+            sys.exit(EXIT_CONFIG)
+        fail(exc)
     except CleannewsError as exc:
         fail(exc)
+
+
+def site_domain(site: str | None) -> str | None:
+    """--site as a host name: a domain as given, or the host of a URL."""
+    if not site:
+        return None
+    from cleannews.extract import host_of
+
+    return (host_of(site) or site).lower()
+
+
+SITE = click.option("--site", metavar="DOMAIN",
+                    help="The site of pages that come without a URL: its site rule sets apply (learned ones "
+                         "too), as if the page's URL were on it (else: the rule sets whose fingerprints it holds).")
 
 
 def settings(**flags):
@@ -100,3 +124,60 @@ def output_format(fmt: str | None) -> str:
 def fail(exc: CleannewsError):
     click.echo(f"cleannews: {exc}", err=True)
     sys.exit(exc.exit_code)
+
+
+def cannot_write(output, exc: OSError):
+    """One line for an output that cannot be written (a folder in the way, no permission, disk
+    full), exit 1: the input was fine, and nothing was written."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        reason = "a file stands where a folder of the path should be"
+    else:
+        reason = exc.strerror or str(exc)
+    click.echo(f"cleannews: cannot write {output}: {reason}", err=True)
+    sys.exit(1)
+
+
+def same_file(a, b) -> bool:
+    """Whether two paths name one file (an output must never overwrite its input)."""
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def reading_stdin() -> None:
+    """Say so when a command waits on a terminal for standard input: a user who typed just
+    `cleannews clean` would otherwise look at a silent prompt."""
+    try:
+        tty = sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return
+    if tty:
+        notice("reading standard input (end with Ctrl-D; give a file to read it instead)")
+
+
+def _set_flag(ctx, param, value):
+    """-q/-v given after a command: set on the root context, where `global_flag` reads."""
+    if value:
+        root = ctx.find_root()
+        root.obj = root.obj or {}
+        other = "verbose" if param.name == "quiet" else "quiet"
+        if root.obj.get(other):
+            raise click.UsageError("-q/--quiet and -v/--verbose exclude each other", ctx=ctx)
+        root.obj[param.name] = True
+    return value
+
+
+def add_global_flags(command: click.Command) -> None:
+    """Give `command` (and, for a group, its commands) -q/--quiet and -v/--verbose, so that they
+    work after the command too (`cleannews rules validate -v DIR`), as black's and pytest's do."""
+    names = {opt for p in command.params for opt in getattr(p, "opts", ())}
+    for name, short, text in (("quiet", "-q", "No notices on stderr (errors still show)."),
+                              ("verbose", "-v", "More notices on stderr (one per file).")):
+        if f"--{name}" not in names and short not in names:
+            command.params.append(click.Option([short, f"--{name}"], is_flag=True, expose_value=False,
+                                               callback=_set_flag, help=text))
+    for sub in getattr(command, "commands", {}).values():
+        add_global_flags(sub)

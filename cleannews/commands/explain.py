@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cleannews.commands.common import fail, limit_options, limits, load, notice, rule_options
+from cleannews.commands.common import SITE, fail, limit_options, limits, load, notice, reading_stdin, rule_options
 from cleannews.errors import EXIT_INTERNAL, CleannewsError
 
 EPILOG = """\b
@@ -15,19 +15,21 @@ Examples:
   cleannews explain page.txt --url https://www.themoscowtimes.com/2021/06/03/x
   cleannews explain page.html --diff | less
   cleannews explain page.txt --disable sites --no-pager
+  cleannews explain page.txt --rules rules/learned/ --site example.com
 """
 
 
 @click.command(epilog=EPILOG)
-@click.argument("input", default="-", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.argument("input", default="-", type=click.Path(exists=True, allow_dash=True, path_type=str))
 @click.option("--diff", "as_diff", is_flag=True,
               help="A unified diff from the input blocks to the clean body instead.")
 @click.option("--url", help="Where the page came from (site rules, metadata).")
+@SITE
 @click.option("--pager/--no-pager", default=True, show_default=True,
               help="Page long output on a terminal ($PAGER, or less). Never in a pipe.")
 @limit_options
 @rule_options
-def explain(input, as_diff, url, pager, max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
+def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
     """Show one page with every removed block struck through and labelled
     with its category and rule id ('-' or nothing: standard input).
 
@@ -40,8 +42,10 @@ def explain(input, as_diff, url, pager, max_bytes, timeout, max_removed, extra_r
     from cleannews.pipeline import clean_document
     from cleannews.read import read_path
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)
+    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
     bounds = limits(max_bytes, timeout, max_removed)
+    if input == "-":
+        reading_stdin()
     try:
         doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
         notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.kept)} kept, "

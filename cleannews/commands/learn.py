@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import field_options, global_flag, load, notice, rule_options
+from cleannews.commands.common import field_options, global_flag, load, notice, rule_options, site_domain
 
 EPILOG = """\b
 Examples:
@@ -57,11 +57,9 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
     from cleannews.learn import Options, categorizer, learn as run
     from cleannews.write import atomic_write
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)  # a rule error stops here, before any page
-    if site:
-        from cleannews.extract import host_of
-
-        site = host_of(site) or site
+    site = site_domain(site)
+    # a rule error stops here, before any page; pages cleaned as `clean --site` would
+    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
     options = Options(min_pages=min_pages, min_share=min_share, site=site, jobs=jobs or os.cpu_count() or 1,
                       rules=ruleset.spec, fields=(text_field, html_field, url_field, id_field))
 

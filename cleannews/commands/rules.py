@@ -122,12 +122,46 @@ def _firing(candidates, example: str, skip: str) -> list[str]:
 @rules.command("validate", epilog=VALIDATE_EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def rules_validate(paths):
-    """Check rule files (keys, types, patterns, ids) without running them."""
+    """Check rule files (keys, types, patterns, ids) without running them.
 
-    ruleset = load(paths, True, (), use_config=False)  # the files given alone: not the built-in rules beside them
-    for s in ruleset.sets:
-        notice(f"{_shown(s.path)}: {len(s.rules)} rules: valid", verbose=True)
-    notice(f"{len(ruleset.rules)} rules in {len(ruleset.sets)} files: valid")
+    Every mistake of every file given is one line on stderr (file, line,
+    rule id, what is wrong), as ruff and codespell report them all, not the
+    first; exit 78 when there is one.
+    """
+    from cleannews.errors import EXIT_CONFIG, RuleError
+    from cleannews.ruleset import load_file, rule_files
+
+    errors: list[RuleError] = []
+    sets, seen = [], {}
+    for root in paths:  # the files given alone: not the built-in rules beside them
+        try:
+            files = rule_files(root)
+        except RuleError as exc:
+            errors.append(exc)
+            continue
+        for path in files:
+            found: list[RuleError] = []
+            rs = load_file(path, root if root.is_dir() else None, errors=found)
+            unique = []
+            for rule in rs.rules:
+                if rule.id in seen:
+                    found.append(RuleError(path, rule.line, rule.id, f"duplicate rule id (first in {seen[rule.id]})"))
+                else:
+                    seen[rule.id] = f"{rule.path}:{rule.line}"
+                    unique.append(rule)
+            rs.rules = unique
+            errors += found
+            sets.append((rs, len(found)))
+    for exc in errors:  # errors show under -q too, as every command's do
+        click.echo(f"cleannews: {exc}", err=True)
+    for rs, bad in sets:
+        notice(f"{_shown(rs.path)}: {len(rs.rules)} rules: " + (f"{bad} errors" if bad else "valid"), verbose=True)
+    rules_count = sum(len(rs.rules) for rs, _ in sets)
+    if errors:
+        notice(f"{len(errors)} errors in {sum(1 for _, bad in sets if bad) or len(errors)} of {len(sets)} files "
+               f"({rules_count} valid rules)")
+        sys.exit(EXIT_CONFIG)
+    notice(f"{rules_count} rules in {len(sets)} files: valid")
 
 
 def _select(ruleset, categories, language, site):
@@ -144,6 +178,16 @@ def _select(ruleset, categories, language, site):
             continue
         chosen.append(r)
     return chosen
+
+
+def _check_categories(categories) -> None:
+    """An unknown --category is a usage error with the closest names, not "0 of 103 rules"."""
+    from cleannews.ruleset import CATEGORIES, unknown_message
+
+    for name in categories:
+        if name not in CATEGORIES:
+            click.echo(f"cleannews: --category {name!r}: {unknown_message(name, CATEGORIES, 'category')}", err=True)
+            sys.exit(EXIT_USAGE)
 
 
 def _scope(r) -> str:
@@ -166,9 +210,10 @@ def rules_list(categories, language, site, as_json, extra_rules, no_builtin_rule
     from rich import box
     from rich.table import Table
 
-    from cleannews.explain import make_console, show
+    from cleannews.explain import is_tty, make_console, show
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
+    _check_categories(categories)
     chosen = _select(ruleset, set(categories), language, site)
     if as_json:
         for r in chosen:
@@ -179,7 +224,7 @@ def rules_list(categories, language, site, as_json, extra_rules, no_builtin_rule
                 ensure_ascii=False))
     elif chosen:
         console = make_console()
-        table = Table(box=box.SIMPLE_HEAD if console.is_terminal else None, pad_edge=False)
+        table = Table(box=box.SIMPLE_HEAD if is_tty(console) else None, pad_edge=False)
         table.add_column("id", style="bold", no_wrap=True)
         table.add_column("category")
         table.add_column("kind")
