@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Quality benchmark for cleannews (issue 3): the referee's numbers, reproduced in one run.
+"""Quality benchmark for cleannews: the referee's numbers, reproduced in one run.
 
-    python benchmarks/quality.py                         # every row
-    python benchmarks/quality.py --only cleannews        # some rows: cleannews,trafilatura,c4,asis
+    python benchmarks/quality.py                         # both sets, every row
+    python benchmarks/quality.py --sets readability      # one set
+    python benchmarks/quality.py --only cleannews        # some rows: cleannews,trafilatura,readability,c4,asis
     CLEANNEWS=/path/to/cleannews python benchmarks/quality.py
 
-Data: the 181 pages of ScrapingHub's article-extraction benchmark (MIT, see
-data/scrapinghub/LICENSE): html/<id>.html.gz (the raw pages), text/<id>.txt (every
-visible line of each page, boilerplate included) and ground-truth.json (the article
-bodies).  Same data and the same metric as the referee (shared/bench/score.py):
+Data: two sets of real pages, each with html/<id>.html.gz (the raw pages), text/<id>.txt
+(every visible line of each page, boilerplate included) and ground-truth.json (the
+article bodies): data/scrapinghub, the 181 pages of ScrapingHub's article-extraction
+benchmark (MIT, see its LICENSE), and data/readability, 121 pages of Mozilla
+Readability's test suite (Apache-2.0, see its LICENSE; its truth is Readability's own
+output, photo captions included, and names each page's title).  Same data and the same metric as the referee (shared/bench/score.py):
 4-gram shingles of \\w+ tokens, per-page TP/FP/FN normalised to sum 1, precision and
 recall averaged over pages, F1 of the averages; "appeal lines" are output lines not in
 the article body that read like a subscription, newsletter, donation or sign-in appeal.
@@ -17,11 +20,18 @@ Rows:
 - cleannews, html and text mode: `cleannews batch IN -o OUT --format txt` on a temp
   folder holding <id>.html (or <id>.txt), exactly as the referee runs it;
 - trafilatura.extract on the page bytes, default and favor_precision=True (html only);
+- readability-lxml (`pip install readability-lxml`; without it, trafilatura's port of
+  it, labelled so), its summary's text blocks one a line (html only);
 - a C4 line filter over the text pages: datatrove's C4QualityFilter with its line rules
   only (the page-level rules off: no spacy for the sentence count here, and dropping
   a whole page for one curly brace is not line filtering), or, without datatrove, the
   same line rules re-implemented here (c4_lines);
 - the text pages left as they are.
+
+Beside the table, for cleannews: titles (pages whose title has the expected words, a
+site name after a separator aside, of the pages whose truth names one) and empty pages
+(cleannews gave no text where trafilatura's default or readability found 100 words or
+more, each with the reason cleannews gives).
 """
 from __future__ import annotations
 
@@ -41,7 +51,9 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "data" / "scrapinghub"
+DATA = HERE / "data"
+SETS = ("scrapinghub", "readability")
+ARTICLE_WORDS = 100  # an extraction this long found an article: cleannews giving nothing must say why
 
 # ---------------------------------------------------------------- the metric (as in score.py)
 
@@ -106,11 +118,6 @@ def evaluate(truths: dict[str, str], preds: dict[str, str]) -> tuple[float, floa
 
 # ---------------------------------------------------------------- the systems
 
-def load(data: Path) -> dict[str, str]:
-    gt = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
-    return {key: v.get("articleBody", "") for key, v in gt.items()}
-
-
 def html_bytes(data: Path, key: str) -> bytes:
     return gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes())
 
@@ -126,8 +133,9 @@ def cleannews_exe() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "cleannews"]
 
 
-def cleannews_batch(data: Path, keys, mode: str, exe: list[str]) -> dict[str, str]:
-    """`cleannews batch IN -o OUT --format txt` over <id>.html or <id>.txt, as score.py runs it."""
+def cleannews_batch(data: Path, keys, mode: str, exe: list[str]) -> dict[str, dict]:
+    """`cleannews batch IN -o OUT --format json` over <id>.html or <id>.txt, as score.py runs
+    it (there with --format txt, whose text is the JSON's "text"): each page's JSON report."""
     tmp = Path(tempfile.mkdtemp(prefix="cn-quality-"))
     try:
         src, dst = tmp / "in", tmp / "out"
@@ -137,18 +145,80 @@ def cleannews_batch(data: Path, keys, mode: str, exe: list[str]) -> dict[str, st
                 (src / f"{key}.html").write_bytes(html_bytes(data, key))
             else:
                 shutil.copy(data / "text" / f"{key}.txt", src / f"{key}.txt")
-        proc = subprocess.run(exe + ["batch", str(src), "-o", str(dst), "--format", "txt"],
+        proc = subprocess.run(exe + ["batch", str(src), "-o", str(dst), "--format", "json"],
                               capture_output=True, text=True)
         if proc.returncode != 0:
             print(f"[{mode}] cleannews batch exited {proc.returncode}: {proc.stderr.strip()[-600:]}",
                   file=sys.stderr)
-        preds = {}
+        reports = {}
         for key in keys:
-            out = dst / f"{key}.txt"
-            preds[key] = out.read_text(encoding="utf-8") if out.exists() else ""
-        return preds
+            out = dst / f"{key}.json"
+            reports[key] = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+        return reports
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def words(text: str | None) -> list[str]:
+    return TOKEN.findall((text or "").lower())
+
+
+SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ", ": ", " _", " [")
+
+
+def title_matches(got: str | None, want: str) -> bool:
+    """Same words, or the same words as a run of the parts one of them has between
+    separators ("Headline | Site", "Site: Headline")."""
+    if words(got) == words(want):
+        return True
+    for a, b in ((got or "", want), (want, got or "")):
+        for sep in SEPARATORS:
+            parts = a.split(sep)
+            runs = (sep.join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
+            if len(parts) > 1 and any(words(run) == words(b) for run in runs):
+                return True
+    return False
+
+
+def titles(gt: dict, reports: dict[str, dict]) -> tuple[int, int]:
+    """(pages whose title cleannews found, pages whose truth names a title)."""
+    named = [key for key, v in gt.items() if v.get("title")]
+    return sum(title_matches(reports[key].get("title"), gt[key]["title"]) for key in named), len(named)
+
+
+def empties(reports: dict[str, dict], found: dict[str, str]) -> list[tuple[str, int, str]]:
+    """Pages cleannews left empty where another extractor found an article: (page, words
+    the other found, the reason cleannews gives)."""
+    return [(key, len(found[key].split()), report.get("empty", "no reason given"))
+            for key, report in reports.items()
+            if not (report.get("text") or "").strip() and len(found.get(key, "").split()) >= ARTICLE_WORDS]
+
+
+def readability_text(page: bytes) -> str:
+    """readability-lxml's article, one text block a line; trafilatura's port when it is missing."""
+    from lxml.html import fromstring
+
+    try:
+        from readability import Document
+    except ImportError:
+        from trafilatura.readability_lxml import Document
+    try:
+        summary = fromstring(Document(fromstring(page)).summary())
+    except Exception:  # noqa: BLE001 - a page it cannot read gives nothing, as for any peer
+        return ""
+    blocks = [" ".join(el.text_content().split()) for el in summary.iter("p", "h1", "h2", "h3", "h4", "h5", "h6",
+                                                                          "li", "pre", "blockquote", "td")
+              if not any(a.tag in ("p", "li", "blockquote", "td") for a in el.iterancestors())]
+    return "\n".join(b for b in blocks if b) or " ".join(summary.text_content().split())
+
+
+def readability_name() -> str:
+    try:
+        from importlib.metadata import version
+
+        return f"readability-lxml {version('readability-lxml')}"
+    except Exception:  # noqa: BLE001
+        return "readability (trafilatura's port)"
 
 
 CITATION = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
@@ -216,45 +286,71 @@ def fmt(res) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DATA, help="folder with html/, text/ and ground-truth.json")
-    ap.add_argument("--only", default="cleannews,trafilatura,c4,asis", help="rows to run, comma-separated")
+    ap.add_argument("--data", type=Path, default=DATA, help="folder holding the sets (each html/, text/, ground-truth.json)")
+    ap.add_argument("--sets", default=",".join(SETS), help="sets to run, comma-separated")
+    ap.add_argument("--only", default="cleannews,trafilatura,readability,c4,asis", help="rows to run, comma-separated")
     args = ap.parse_args()
-    only = set(args.only.split(","))
-    truths = load(args.data)
+    v = versions()
+    print(f"{time.strftime('%Y-%m-%d')}; cleannews {v['cleannews']}, trafilatura {v['trafilatura']}, "
+          f"datatrove {v['datatrove']}, {readability_name()}, Python {v['python']}")
+    for name in args.sets.split(","):
+        run_set(name, args.data / name, set(args.only.split(",")))
+
+
+def run_set(name: str, data: Path, only: set[str]) -> None:
+    gt = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    truths = {key: v.get("articleBody", "") for key, v in gt.items()}
     keys = list(truths)
-    rows = []  # (system, html result or None, text result or None)
+    rows, notes = [], []  # rows: (system, html result or None, text result or None)
 
-    def step(name: str) -> bool:
-        if name in only:
-            print(f"... {name}", file=sys.stderr, flush=True)
-        return name in only
+    def step(row: str) -> bool:
+        if row in only:
+            print(f"... {name}: {row}", file=sys.stderr, flush=True)
+        return row in only
 
-    if step("cleannews"):
-        exe = cleannews_exe()
-        rows.append(("cleannews", evaluate(truths, cleannews_batch(args.data, keys, "html", exe)),
-                     evaluate(truths, cleannews_batch(args.data, keys, "text", exe))))
+    pages = {k: html_bytes(data, k) for k in keys}
+    found = {}  # the others' extractions, for the empty-page count
     if step("trafilatura"):
         import trafilatura
 
-        pages = {k: html_bytes(args.data, k) for k in keys}
         for label, kw in (("default", {}), ("favor_precision", {"favor_precision": True})):
             preds = {k: trafilatura.extract(pages[k], **kw) or "" for k in keys}
             rows.append((f"trafilatura.extract, {label}", evaluate(truths, preds), None))
-    texts = {k: text_page(args.data, k) for k in keys}
+            if label == "default":
+                found = dict(preds)
+    if step("readability"):
+        preds = {k: readability_text(pages[k]) for k in keys}
+        rows.append((readability_name(), evaluate(truths, preds), None))
+        found = {k: max(found.get(k, ""), preds[k], key=lambda t: len(t.split())) for k in keys}
+    if step("cleannews"):
+        exe = cleannews_exe()
+        reports = {mode: cleannews_batch(data, keys, mode, exe) for mode in ("html", "text")}
+        texts = {mode: {k: r.get("text") or "" for k, r in reports[mode].items()} for mode in reports}
+        rows.insert(0, ("cleannews", evaluate(truths, texts["html"]), evaluate(truths, texts["text"])))
+        for mode in ("html", "text"):
+            got, named = titles(gt, reports[mode])
+            if named:
+                notes.append(f"cleannews {mode} titles: {got} of {named} ({got / named:.0%})")
+            if found:
+                empty = empties(reports[mode], found)
+                notes.append(f"cleannews {mode} empty where another found {ARTICLE_WORDS}+ words: {len(empty)}"
+                             + "".join(f"\n  {key}: {count} words; {why}" for key, count, why in empty))
+    texts = {k: text_page(data, k) for k in keys}
     if step("c4"):
-        fn, name = c4_filter()
-        rows.append((f"C4 line filter ({name})", None, evaluate(truths, {k: fn(t) for k, t in texts.items()})))
+        fn, c4 = c4_filter()
+        rows.append((f"C4 line filter ({c4})", None, evaluate(truths, {k: fn(t) for k, t in texts.items()})))
     if step("asis"):
         rows.append(("text left as it is", None, evaluate(truths, texts)))
 
-    v = versions()
-    print(f"{time.strftime('%Y-%m-%d')}; {len(keys)} pages; cleannews {v['cleannews']}, "
-          f"trafilatura {v['trafilatura']}, datatrove {v['datatrove']}, Python {v['python']}")
+    print()
+    print(f"{name}: {len(keys)} pages")
     print()
     print("| system | html F1 | P | R | appeal lines | text F1 | P | R | appeal lines |")
     print("|---|---|---|---|---|---|---|---|---|")
     for system, html, text in rows:
         print("| " + " | ".join([system] + fmt(html) + fmt(text)) + " |")
+    for note in notes:
+        print(note)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def parse(doc: Document):
     """The lxml tree of the page, with its metadata read into `doc.metadata`."""
     import trafilatura
 
-    tree = trafilatura.load_html(doc.content)
+    tree = trafilatura.load_html(doc.content) or _lenient(doc.content)
     if tree is None:
         raise InputError(doc.source, "HTML could not be parsed")
     meta = _metadata(tree, doc.url).as_dict()
@@ -45,6 +45,20 @@ def parse(doc: Document):
     if lang.isalpha() and 2 <= len(lang) <= 3:
         doc.metadata["language"] = lang
     return tree
+
+
+def _lenient(content: str):
+    """The tree lxml's HTML parser makes of a page trafilatura refuses as dubious (a
+    malformed doctype line, a page of one element), as a browser renders it; None when
+    it holds no text."""
+    from lxml import etree
+    from lxml.html import document_fromstring
+
+    try:
+        tree = document_fromstring(content)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree if tree is not None and tree.text_content().strip() else None
 
 
 def _metadata(tree, url: str | None):

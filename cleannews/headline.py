@@ -38,7 +38,7 @@ def find_headline(doc: Document) -> Document:
     body = next((i for i in kept if doc.blocks[i].words >= BODY_WORDS), None)
     if body is None:
         return doc
-    before = [i for i in kept if i < body]
+    before = [i for i in range(body) if _open(doc, i)]
     if doc.kind == "markdown":
         headings = [i for i in before if doc.blocks[i].heading]
         level_one = [i for i in headings if doc.blocks[i].raw.lstrip().startswith("# ")]
@@ -47,7 +47,7 @@ def find_headline(doc: Document) -> Document:
     elif any(not doc.blocks[i].kept for i in range(body)):
         # Text: a headline stands among page furniture that went, above the body; a page
         # whose top lost nothing (a page cleaned already) has had its headline taken.
-        chosen = _text_headline(doc, body)
+        chosen = _text_headline(doc, body, before)
     else:
         chosen = None
     if chosen is not None:
@@ -59,20 +59,24 @@ def find_headline(doc: Document) -> Document:
     return doc
 
 
-def _text_headline(doc: Document, body: int) -> int | None:
+def _open(doc: Document, i: int) -> bool:
+    """Block `i` may be the headline: kept, or taken by the classifier, which takes the
+    headline for furniture (it lies outside the article); a rule's removal is final."""
+    removal = doc.blocks[i].removal
+    return removal is None or removal.rule.startswith("classifier.")
+
+
+def _text_headline(doc: Document, body: int, before: list[int]) -> int | None:
     """The headline of a text page: the line the page's own shape marks as the title.
 
-    Looked for among the WINDOW lines above the article's first paragraph that no
-    rule removed (the classifier's verdict on them does not count: it takes the
-    headline for furniture, as it lies outside the article), on evidence, strongest
-    first: a line another line ends with (a breadcrumb, a share box); the
+    Looked for among the WINDOW lines above the article's first paragraph that
+    may be the headline (`before`, see `_open`), on evidence, strongest first: a line another line ends with (a breadcrumb, a share box); the
     headline-like line nearest a byline or dateline (above it or below); and
     failing both, the last headline-like line above the article that furniture
     stands above (a short line inside the article, a subheading or a quote,
     has article text above it).
     """
-    window = [i for i in range(max(0, body - WINDOW), body)
-              if doc.blocks[i].removal is None or doc.blocks[i].removal.rule.startswith("classifier.")]
+    window = [i for i in before if i >= body - WINDOW]
     texts = {i: doc.blocks[i].text for i in window}
     candidates = [i for n, i in enumerate(window)
                   if _looks_like_headline(texts[i]) and not _decorates(texts[i], [texts[j] for j in window[:n]])]

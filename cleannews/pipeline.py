@@ -8,7 +8,7 @@ from cleannews.extract import host_of
 from cleannews.limits import Limits, deadline
 from cleannews.ruleset import Rules
 
-NOT_RULES = ("classifier.", "headline", "extract.")  # removals that are not the rule sets' doing
+NOT_RULES = ("classifier.", "headline", "extract.", "no-article.")  # removals that are not the rule sets' doing
 
 
 def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limits: Limits = Limits()) -> Document:
@@ -83,11 +83,13 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
 
 
 def _guard_over_removal(doc: Document, limit: float) -> None:
-    """Flag a document the rules would gut: a rule matching article text shows up here first."""
+    """Flag a document the rules would gut: a rule matching article text shows up here first.
+    A page judged no article at all (a wall, a stub) is not flagged: there the rules did
+    their work, and the metadata says why it is empty."""
     total = sum(b.words for b in doc.blocks)
     by_rules = sum(b.words for b in doc.blocks
                    if b.removal and not b.removal.rule.startswith(NOT_RULES))
-    if total >= 20 and by_rules / total > limit:
+    if total >= 20 and by_rules / total > limit and "empty" not in doc.metadata:
         doc.metadata["over_removal"] = {"share": round(by_rules / total, 3), "limit": limit}
 
 
