@@ -11,6 +11,8 @@ import re
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
+import regex
+
 from cleannews.document import Document, Removal
 from cleannews.errors import InputError
 
@@ -33,7 +35,9 @@ def parse(doc: Document):
     """The lxml tree of the page, with its metadata read into `doc.metadata`."""
     import trafilatura
 
-    tree = trafilatura.load_html(doc.content) or _lenient(doc.content)
+    tree = trafilatura.load_html(doc.content)
+    if tree is None:
+        tree = _lenient(doc.content)
     if tree is None:
         raise InputError(doc.source, "HTML could not be parsed")
     meta = _metadata(tree, doc.url).as_dict()
@@ -413,7 +417,8 @@ def _extract(doc: Document, tree, **options):
     return _rendered(result.body)
 
 
-_WRAP = re.compile(r"[ \t]*\n\s*")
+# a newline the source wrapped a paragraph with: the next line indented, or going on in lower case
+_WRAP = regex.compile(r"[ \t]*\n(?:[ \t]+|(?=\p{Ll}))\s*")
 
 
 def _rendered(body):
@@ -423,6 +428,8 @@ def _rendered(body):
     so one paragraph would reach the rules and the precise-pass comparison as five
     short lines.  A browser shows the wrapped newline as a space, and so does this
     (code keeps its lines; a <br> is an element of its own and stays a line break).
+    A wrapped line is indented, or goes on in lower case; trafilatura's baseline rescue
+    joins whole blocks with newlines in one element, and those stay lines.
     """
     from trafilatura.xml import xmltotxt
 
