@@ -4,10 +4,10 @@ jusText's method with lines as blocks.  Each block still kept after the
 rules gets a class from its own shape: length (characters, CJK counted
 heavier, since one CJK character carries about a word), the density of the
 page language's stopwords, sentence punctuation at the end, and indentation
-(scrapers indent list items, and menus are lists).  A context pass then
-settles short and near-good blocks from their neighbours, and the article
-is the densest run of good blocks: what lies outside it (menus, teasers of
-other stories, footers) goes, and so do bad blocks inside it.
+(scrapers indent list items, and menus are lists).  The article is the
+densest run of good blocks, widened over the sentences touching it: what
+lies outside it (menus, teasers of other stories, footers) goes; inside it
+only what names itself furniture (a timestamp, a copyright line) goes.
 
 The headline usually sits just above the article as a short line; it goes
 with the rest outside the article, and `headline.find_headline` takes it
@@ -44,6 +44,10 @@ MIN_ARTICLE = 600  # a run of good blocks scoring less is no article: look again
 DEEP_BODY = 2  # running text sits deeper than the margin only with this many times the long lines there
 FIRST_SHARE = 0.7  # an earlier run this close to the best one is the article
 MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one long notice
+# Inside the article a block goes only on these reasons of its own (a post's or comment's
+# clock time, a copyright line): a short line, a list item or a paragraph with few
+# stopwords there is a subheading, a step, a score line or a figures paragraph.
+INSIDE_DROPS = frozenset({"timestamp", "copyright"})
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and comment headers
@@ -101,12 +105,12 @@ def _decide(texts: list[str], tallies: list, sizes: list[int], indented: list[bo
         score, start, end = _region(gains)
     if score <= 0:
         return None
-    keep = _context(classes, start, end)
+    start, end = _widen(texts, classes, indented, start, end)
     drops = {}
     for pos in range(len(texts)):
         if pos < start or pos > end:
             drops[pos] = "classifier.outside-article"
-        elif not keep[pos - start]:
+        elif found[pos][1] in INSIDE_DROPS:
             drops[pos] = f"classifier.{found[pos][1]}"
     return drops
 
@@ -224,25 +228,18 @@ def _region(gains: list[int]) -> tuple[int, int, int]:
     return next(run for run in runs if run[0] >= FIRST_SHARE * top)
 
 
-def _context(classes: list[str], start: int, end: int) -> list[bool]:
-    """Which blocks of the region stay: short and near-good blocks go when bad blocks flank them."""
-    keep = []
-    for pos in range(start, end + 1):
-        cls = classes[pos]
-        if cls in (GOOD, BAD):
-            keep.append(cls == GOOD)
-            continue
-        skip = (SHORT,) if cls == NEAR else (SHORT,)
-        before = _neighbour(classes, pos, -1, skip, start, end)
-        after = _neighbour(classes, pos, 1, skip, start, end)
-        keep.append(not (before == BAD and after == BAD))
-    return keep
+def _widen(texts: list[str], classes: list[str], indented: list[bool], start: int, end: int) -> tuple[int, int]:
+    """The article's run, widened over the sentences right above and below it.
 
+    A short opening paragraph, a one-line closing sentence cost the run more than
+    they earn and fall outside it; a sentence at the margin, touching the article,
+    is article text (menus, teasers and buttons do not end as sentences).
+    """
+    def prose(pos: int) -> bool:
+        return classes[pos] != BAD and not indented[pos] and texts[pos].rstrip(_CLOSERS)[-1:] in _SENTENCE_END
 
-def _neighbour(classes: list[str], pos: int, step: int, skip: tuple[str, ...], start: int, end: int) -> str:
-    pos += step
-    while start <= pos <= end:
-        if classes[pos] not in skip:
-            return classes[pos]
-        pos += step
-    return BAD
+    while start > 0 and prose(start - 1):
+        start -= 1
+    while end < len(texts) - 1 and prose(end + 1):
+        end += 1
+    return start, end

@@ -44,7 +44,8 @@ def removed_by_classifier(doc):
     (NBC,
      ["Officers arrested Webb in the hallway and carried the girl to safety",
       "\"Come on, sweetheart. You are going to be OK,\" an officer told the girl."],
-     ["Man Shot at Dallas Gas Station Dies at Hospital", "Fort Worth May Dry Human Waste and Sell It as Fertilizer"]),
+     # teaser headlines between the article's paragraphs stay (recall first: a subheading looks the same)
+     ["NBC 5 Investigates", "#SomethingGood", "KXAS Public Inspection File", "Send Feedback"]),
     (COMWRAP,
      ["Auf Europas größter Expo und Conference für die Digitalbranche werden dieses Jahr mehr als 40.000 Besucher",
       "Dabei unterstützt die Software eZ Platform Entwickler, Redakteure und Marketer dabei"],
