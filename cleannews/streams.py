@@ -64,12 +64,15 @@ class _ZstdReader(io.RawIOBase):
         self.frame = zstandard.ZstdDecompressor().decompressobj()
         self.pending = b""
         self.started = False
+        self.broken: Exception | None = None  # met while decoding data already handed out
 
     def readable(self):
         return True
 
     def readinto(self, buffer) -> int:
         while not self.pending:
+            if self.broken is not None:
+                raise self.broken
             chunk = self.raw.read(1 << 16)
             if not chunk:
                 if self.started and not self.frame.eof:
@@ -89,7 +92,11 @@ class _ZstdReader(io.RawIOBase):
             try:
                 out.append(self.frame.decompress(chunk))
             except self.zstd.ZstdError as exc:
-                raise ValueError(f"broken zstd data: {exc}") from None
+                if not out:
+                    raise ValueError(f"broken zstd data: {exc}") from None
+                # the frames before the broken one are whole: hand them out, fail on the next read
+                self.broken = ValueError(f"broken zstd data: {exc}")
+                break
             chunk = self.frame.unused_data if self.frame.eof else b""
         return b"".join(out)
 
@@ -120,14 +127,37 @@ def container(path: Path) -> str:
     return "page"
 
 
-def jsonl_lines(fh, source: str):
-    """(line number, text) for every non-empty line; a break in the stream is reported after the rest."""
+def jsonl_lines(fh, source: str, max_bytes: int | None = None):
+    """(line number, text) for every non-empty line, in bounded memory.
+
+    A line longer than `max_bytes` comes as an InputError value in place of
+    its text (read past in pieces, never held whole), and the lines after it
+    follow; a break in the stream is raised after the lines before it."""
+    for number, raw in raw_lines(fh, source, max_bytes):
+        if raw is None:
+            yield number, InputError(source, f"record larger than --max-bytes ({max_bytes:,} bytes); skipped", number)
+            continue
+        line = raw.decode("utf-8", errors="replace").strip()
+        if line:
+            yield number, line
+
+
+def raw_lines(fh, source: str, max_bytes: int | None = None):
+    """(line number, bytes with their newline) for every line; None for a line over `max_bytes`."""
     number = 0
+    piece = 1 << 20
     try:
-        for number, raw in enumerate(fh, 1):
-            line = raw.decode("utf-8", errors="replace").strip()
-            if line:
-                yield number, line
+        while True:
+            raw = fh.readline() if max_bytes is None else fh.readline(max_bytes + 2)
+            if not raw:
+                return
+            number += 1
+            if max_bytes is not None and len(raw.rstrip(b"\r\n")) > max_bytes:
+                while raw and not raw.endswith(b"\n"):  # the rest of the line, a piece at a time
+                    raw = fh.readline(piece)
+                yield number, None
+                continue
+            yield number, raw
     except _BROKEN as exc:
         raise InputError(source, f"stream breaks off after line {number}: {exc or type(exc).__name__}") from None
 
@@ -142,11 +172,15 @@ def parse_record(source: str, number: int, line: str) -> Record:
     return Record(source, number, data)
 
 
-def jsonl_records(path: Path, source: str | None = None):
-    """Records of a JSONL corpus; a line that is not a JSON object comes as an InputError value."""
+def jsonl_records(path: Path, source: str | None = None, max_bytes: int | None = None):
+    """Records of a JSONL corpus; a line that is not a JSON object (or is too long) comes as an
+    InputError value."""
     source = source or str(path)
     with open_binary(path) as fh:
-        for number, line in jsonl_lines(fh, source):
+        for number, line in jsonl_lines(fh, source, max_bytes):
+            if isinstance(line, InputError):
+                yield line
+                continue
             try:
                 yield parse_record(source, number, line)
             except InputError as exc:
@@ -154,27 +188,123 @@ def jsonl_records(path: Path, source: str | None = None):
 
 
 def warc_records(path: Path, counts: dict):
-    """HTML response records as Records {id, url, date, html bytes}; other records only counted."""
+    """HTML response records as Records {id, url, date, html bytes}; other records only counted.
+
+    A damaged record (bytes missing, so it is not followed by the end of a
+    record, or its data breaks off) comes as an InputError value, and
+    reading goes on at the next record header found after it: one bad spot
+    costs one record, not the rest of the archive.  warcio's own warnings
+    are kept off stderr; what happened is said in the InputError.
+    """
+    source, number, start, ends = str(path), 0, 0, 0
+    with open(path, "rb") as fh:
+        markers = (b"\x1f\x8b\x08",) if fh.read(2) == b"\x1f\x8b" else _WARC_HEADER
+        resyncing = False
+        while True:
+            fh.seek(start)
+            damage, resync, seen = None, None, False
+            try:
+                for record, damage in _warc_iter(fh):
+                    seen = True
+                    number += 1
+                    if damage:
+                        resync = record
+                        break
+                    if not record["html"]:
+                        counts["skipped"] = counts.get("skipped", 0) + 1
+                    else:
+                        yield Record(source, number, record["data"])
+                    ends = record["end"]
+            except _WarcBroken as exc:
+                if seen or not resyncing:  # a false header met while looking for the next is no record
+                    number += 1
+                    damage, resync = str(exc), exc.offset
+                else:
+                    resync = start
+            if resync is None:
+                return
+            resyncing = True
+            start = _next_warc_header(fh, max(resync, ends) + 1, markers)
+            if damage and start is None:
+                yield InputError(source, f"WARC breaks off in record {number} ({damage}); the records before it "
+                                         "are kept", number)
+            elif damage:
+                yield InputError(source, f"WARC record {number} is damaged ({damage}); skipped, the records "
+                                         "after it are read", number)
+            if start is None:
+                return
+
+
+class _WarcBroken(Exception):
+    def __init__(self, reason: str, offset: int):
+        super().__init__(reason)
+        self.offset = offset
+
+
+def _warc_iter(fh):
+    """(record summary, None) for each whole record from where `fh` stands; (offset, reason) for a
+    damaged one, after which the caller looks for the next header."""
+    import contextlib
+
     from warcio.archiveiterator import ArchiveIterator
 
-    source, number = str(path), 0
-    with open(path, "rb") as fh:
+    base = fh.tell()
+    noise = io.StringIO()
+    with contextlib.redirect_stderr(noise):
+        iterator = ArchiveIterator(fh)
+    offset = base
+    while True:
         try:
-            for record in ArchiveIterator(fh):
-                number += 1
+            with contextlib.redirect_stderr(noise):
+                record = next(iterator, None)
+                if record is None:
+                    return
                 ctype = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
                 html = record.rec_type == "response" and "html" in ctype.lower()
                 payload = record.content_stream().read() if html else record.raw_stream.read()
-                if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length
-                    raise EOFError(f"record {number} is cut short")
-                if not html:
-                    counts["skipped"] = counts.get("skipped", 0) + 1
-                    continue
-                yield Record(source, number, {
-                    "id": record.rec_headers.get_header("WARC-Record-ID"),
-                    "url": record.rec_headers.get_header("WARC-Target-URI"),
-                    "date": record.rec_headers.get_header("WARC-Date"),
-                    "html": payload,
-                })
+                short = getattr(record.raw_stream, "limit", 0)
+                errors = iterator.err_count
+                iterator.read_to_end()
+                offset = iterator.get_record_offset()
+                end = offset + iterator.get_record_length()
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a broken archive
-            raise InputError(source, f"WARC breaks off after record {number - 1}: {exc or type(exc).__name__}") from None
+            raise _WarcBroken(_brief(exc), offset) from None
+        if short:
+            yield offset, "its data ends before its Content-Length"
+            return
+        if iterator.err_count > errors:
+            yield offset, "not followed by the end of a record: bytes missing or a wrong Content-Length"
+            return
+        yield {"html": html, "end": end, "data": {
+            "id": record.rec_headers.get_header("WARC-Record-ID"),
+            "url": record.rec_headers.get_header("WARC-Target-URI"),
+            "date": record.rec_headers.get_header("WARC-Date"),
+            "html": payload,
+        }}, None
+
+
+def _brief(exc: Exception) -> str:
+    """warcio's message without the raw bytes it quotes (a gzip header, binary noise)."""
+    text = (str(exc) or type(exc).__name__).split(", first line:")[0].split("\n")[0]
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+_WARC_HEADER = (b"WARC/1.0\r\n", b"WARC/1.1\r\n")
+
+
+def _next_warc_header(fh, start: int, markers) -> int | None:
+    """The offset of the next of `markers` (a WARC version line, or a gzip member) from `start`."""
+    window, keep = 1 << 20, 16
+    fh.seek(start)
+    pos, tail = start, b""
+    while True:
+        block = fh.read(window)
+        if not block:
+            return None
+        data = tail + block
+        hits = [i for i in (data.find(marker) for marker in markers) if i >= 0]
+        if hits:
+            return pos - len(tail) + min(hits)
+        tail = data[-keep:]
+        pos += len(block)
