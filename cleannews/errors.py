@@ -16,6 +16,13 @@ class CleannewsError(Exception):
     exit_code = EXIT_FOUND
 
 
+class RefusedError(CleannewsError):
+    """The command cannot run as given (an output folder inside an input, a link where cleannews
+    would write): said before anything is read or written, exit 2 as for a usage error."""
+
+    exit_code = EXIT_USAGE
+
+
 class InputError(CleannewsError):
     """One input cannot be cleaned; a batch reports it and goes on."""
 

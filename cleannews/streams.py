@@ -107,6 +107,12 @@ class _ZstdReader(io.RawIOBase):
 
 def container(path: Path) -> str:
     """warc, jsonl or page, from the first decompressed bytes."""
+    return classify(path)[0]
+
+
+def classify(path: Path, skip: bool = False) -> tuple[str, str | None]:
+    """(warc, jsonl or page, None) from the first decompressed bytes; with `skip`, ("skip", why)
+    for a file that is no page at all (an image, CSS, a font, a JSON document: see filetype)."""
     try:
         with open_binary(path) as fh:
             head = fh.read(4096)
@@ -114,17 +120,28 @@ def container(path: Path) -> str:
         # compressed data that breaks off at once: a gzipped page is read whole (and reported
         # broken there); other compressed files are corpora, whose reader reports the break
         with open(path, "rb") as fh:
-            return "page" if compression(fh.read(8)) in (None, "gz") else "jsonl"
+            return ("page" if compression(fh.read(8)) in (None, "gz") else "jsonl"), None
     if head.startswith(b"WARC/"):
-        return "warc"
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].strip()
+        return "warc", None
+    first, newline = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].strip(), b"\n" in head
     if first.startswith(b"{"):
         try:
-            return "jsonl" if isinstance(json.loads(first), dict) else "page"
+            if isinstance(json.loads(first), dict):
+                return "jsonl", None
         except ValueError:
             # a long first record runs past 4096 bytes; a page rarely starts with '{"'
-            return "jsonl" if first.startswith(b'{"') else "page"
-    return "page"
+            if first.startswith(b'{"') and (len(first) >= 4000 or not newline):
+                return "jsonl", None
+    if skip:
+        from cleannews.filetype import not_a_page
+
+        def whole() -> bytes:
+            with open_binary(path) as fh:
+                return fh.read(50_000_000)
+        why = not_a_page(head, whole)
+        if why:
+            return "skip", why
+    return "page", None
 
 
 def jsonl_lines(fh, source: str, max_bytes: int | None = None):
@@ -210,6 +227,7 @@ def warc_records(path: Path, counts: dict):
                     if damage:
                         resync = record
                         break
+                    counts["offset"] = fh.tell()
                     if not record["html"]:
                         counts["skipped"] = counts.get("skipped", 0) + 1
                     else:

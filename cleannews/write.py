@@ -43,9 +43,20 @@ def empty_reason(doc: Document) -> str:
     return "no article: every block was removed (" + ", ".join(sorted(categories)) + ")"
 
 
+def json_text(value, indent: int | None = None) -> str:
+    """JSON as UTF-8 text where it can be written so; with \\u escapes when a string holds a lone
+    surrogate (a JSON `"\\ud800"`, a file name that is not UTF-8), which UTF-8 cannot hold."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, ensure_ascii=True, indent=indent)
+    return text
+
+
 def render(doc: Document, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"text": doc.text, **metadata(doc)}, ensure_ascii=False, indent=2) + "\n"
+        return json_text({"text": doc.text, **metadata(doc)}, indent=2) + "\n"
     if fmt == "md":
         title = doc.metadata.get("title")
         body = doc.markdown_body

@@ -60,13 +60,12 @@ def test_batch_json_format_has_no_sidecars(tmp_path, run):
 
 def test_batch_goes_on_past_a_bad_file(tmp_path, run):
     src, dst = make_tree(tmp_path), tmp_path / "out"
-    (src / "text" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     (src / "text" / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    (src / "text" / "nul.txt").write_bytes(b"text\x00" * 100)  # NUL bytes inside a text: binary, skipped
     result = run("batch", src, "-o", dst)
     assert result.exit_code == 1
-    assert "image.png: binary data" in result.stderr
     assert "broken.html.gz: broken gzip data" in result.stderr
-    assert "4 pages cleaned, 2 errors" in result.stderr
+    assert "4 pages cleaned, 1 errors, 1 files skipped" in result.stderr
     assert (dst / "text" / "seed.txt").exists()
     assert "Traceback" not in result.stderr
 

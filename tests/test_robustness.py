@@ -143,7 +143,7 @@ def test_truncated_warc_keeps_the_records_before_the_break(tmp_path, run):
     data = (tmp_path / "full.warc.gz").read_bytes()
     (tmp_path / "cut.warc.gz").write_bytes(data[: int(len(data) * 0.6)])
     result = run("batch", tmp_path / "cut.warc.gz", "-o", tmp_path / "out")
-    assert result.exit_code == 1 and "cut.warc.gz: WARC breaks off after record" in result.stderr
+    assert result.exit_code == 1 and "cut.warc.gz:4: WARC breaks off in record 4" in result.stderr
     kept = [json.loads(line) for line in gzip.open(tmp_path / "out" / "cut.jsonl.gz", "rt", encoding="utf-8")]
     assert 1 <= len(kept) < 7 and all(r["text"] for r in kept)
 
@@ -161,6 +161,11 @@ def test_jsonl_bad_records_are_reported_by_line_and_the_rest_goes_on(tmp_path, r
     assert "holds a JSON int, not a page" in errors[8]
     assert run("batch", tmp_path / "c.jsonl", "-o", tmp_path / "out2").exit_code == 1
     kept = [json.loads(line)["id"] for line in (tmp_path / "out2" / "c.jsonl").read_text().splitlines()]
+    assert kept == [0, 1, 2, 5, 6, 7]  # records that fail are kept, text unchanged, the error beside it
+    failed = [json.loads(line) for line in (tmp_path / "out2" / "c.jsonl").read_text().splitlines()][-1]
+    assert failed["text"] == 7 and "holds a JSON int, not a page" in failed["cleannews"]["error"]
+    assert run("batch", tmp_path / "c.jsonl", "-o", tmp_path / "out3", "--drop-failed").exit_code == 1
+    kept = [json.loads(line)["id"] for line in (tmp_path / "out3" / "c.jsonl").read_text().splitlines()]
     assert kept == [0, 1, 2, 6]
 
 
