@@ -71,13 +71,16 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, compression: str | None = None, mode: int | None = None, binary: bool = False):
+def atomic_open(path: Path, compression: str | None = None, mode: int | None = None, binary: bool = False,
+                before_replace=None):
     """A text file that appears at `path` only once complete (temp file, fsync, rename).
 
     On any error, or Ctrl-C, the temp file goes and `path` is as it was.
     `compression` (gz, bz2, xz, zst) compresses what is written; `mode` is
     the new file's permission bits (default: what the umask leaves);
-    `binary` yields a byte stream instead of text.
+    `binary` yields a byte stream instead of text; `before_replace(temp
+    path)` runs last and may raise to call the whole write off (`fix` checks
+    there that the file did not change meanwhile).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,8 +88,8 @@ def atomic_open(path: Path, compression: str | None = None, mode: int | None = N
     try:
         with os.fdopen(fd, "wb") as raw:
             stream = _compressor(raw, compression)
-            with (stream if binary else io.TextIOWrapper(stream, encoding="utf-8", newline="",
-                                                         write_through=True)) as fh:
+            with (stream if binary else io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape",
+                                                         newline="", write_through=True)) as fh:
                 yield fh
                 fh.flush()
                 if stream is not raw:
@@ -94,6 +97,8 @@ def atomic_open(path: Path, compression: str | None = None, mode: int | None = N
                 raw.flush()
                 os.fsync(raw.fileno())
         os.chmod(tmp, _default_mode() if mode is None else mode)
+        if before_replace is not None:
+            before_replace(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
