@@ -394,7 +394,10 @@ class _Sink:
 
     def fail(self, exc: BaseException) -> None:
         self.error = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        self.manager.__exit__(type(exc), exc, exc.__traceback__)
+        try:  # the temp file goes; closing it can fail the same way (buffered bytes), said already
+            self.manager.__exit__(type(exc), exc, exc.__traceback__)
+        except (OSError, ValueError):
+            pass
 
     def finish(self) -> str | None:
         """None when the output is in place; else why it is not."""
@@ -408,7 +411,10 @@ class _Sink:
     def abort(self) -> None:
         if self.error is None:
             self.error = "interrupted"
-            self.manager.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)
+            try:
+                self.manager.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)
+            except (OSError, ValueError, KeyboardInterrupt):
+                pass
 
 
 def run_batch(sources: list[Path], output: Path, options: Options, progress=None) -> Summary:
@@ -461,7 +467,9 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
         from cleannews.pool import Pool
 
         executor = Pool(options.jobs, _init_worker, (options.rules, options.limits),
-                        limit + max(2.0, limit * 0.1) if limit else None)
+                        limit + max(2.0, limit * 0.1) if limit else None,
+                        f"took longer than --timeout ({limit:g} s), in a call the time limit cannot interrupt: its "
+                        "worker was stopped; skipped")
     window: deque = deque()  # what to do with each result, in input order
     depth = max(2, options.jobs * 4)
     written: list[int] = []  # entries whose outputs this run wrote

@@ -70,7 +70,8 @@ def _serve(conn, initializer, initargs) -> None:
 class Pool:
     """`jobs` worker processes; an item running longer than `limit` seconds costs its worker."""
 
-    def __init__(self, jobs: int, initializer, initargs: tuple, limit: float | None):
+    def __init__(self, jobs: int, initializer, initargs: tuple, limit: float | None, overdue: str | None = None):
+        self.overdue = overdue or f"still running after {limit or 0:g} s; its worker was stopped"
         self.ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         self.initializer, self.initargs, self.limit = initializer, initargs, limit
         self.workers = [_Worker(self.ctx, initializer, initargs) for _ in range(jobs)]
@@ -120,7 +121,7 @@ class Pool:
                 if worker.next >= worker.stop:
                     worker.task = None
             elif self.limit and now - worker.since > self.limit:
-                self._replace(worker, f"still running after {self.limit:g} s; its worker was stopped")
+                self._replace(worker, self.overdue)
         self._assign()
 
     def _replace(self, worker: _Worker, reason: str) -> None:
@@ -135,14 +136,22 @@ class Pool:
             self.queue.appendleft((task, index + 1, stop))
 
     def shutdown(self, kill: bool = False) -> None:
+        """Let the workers finish (or with `kill`, stop them now: SIGTERM first, so that a worker
+        unwinds and removes the temp file it is writing, SIGKILL for one that does not stop)."""
         for worker in self.workers:
             if kill:
-                _kill(worker)
+                if worker.process.is_alive():
+                    os.kill(worker.process.pid, signal.SIGTERM)
                 continue
             try:
                 worker.conn.send(None)
             except OSError:
                 pass
+        if kill:
+            end = time.monotonic() + 2
+            for worker in self.workers:
+                worker.process.join(timeout=max(0.0, end - time.monotonic()))
+                _kill(worker)
         for worker in self.workers:
             worker.process.join(timeout=None if not kill else 5)
             worker.conn.close()
@@ -181,3 +190,39 @@ class Inline:
 
     def shutdown(self, kill: bool = False) -> None:
         pass
+
+
+def call_with_limit(fn, args: tuple, limit: float | None):
+    """`fn(*args)` in a forked child, killed after `limit` seconds: (True, result), or (False, why)
+    when it ran over or died.  One fork per call (the child has the parent's loaded rules), for a
+    command that cleans one page (`clean`) and must keep --timeout even inside a native call."""
+    if not limit or os.name != "posix":
+        return True, fn(*args)
+    ctx = multiprocessing.get_context("fork")
+    here, there = ctx.Pipe(duplex=False)
+
+    def child():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            there.send((True, fn(*args)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent to raise there
+            there.send((None, exc))
+
+    process = ctx.Process(target=child, daemon=True)
+    process.start()
+    there.close()
+    try:
+        if not here.poll(limit):
+            return False, f"still running after {limit:g} s; stopped"
+        ok, value = here.recv()
+    except EOFError:
+        process.join()
+        return False, f"its process died (exit {process.exitcode})"
+    finally:
+        if process.is_alive():
+            os.kill(process.pid, signal.SIGKILL)
+        process.join()
+        here.close()
+    if ok is None:
+        raise value
+    return True, value
