@@ -230,3 +230,57 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     quiet = subprocess.run([sys.executable, "-m", "cleannews", "-q", "batch", SAMPLES, "-o", tmp_path / "q"],
                            capture_output=True)
     assert quiet.returncode == 0 and quiet.stderr == b""
+
+
+@pytest.mark.parametrize("report, keys", [
+    ("full", {"removed", "stats", "kind"}), ("summary", {"removed_chars", "stats", "kind"}), ("none", None)])
+def test_report_says_how_much_metadata_each_record_carries(tmp_path, run, seed, report, keys):
+    src = tmp_path / "c.jsonl"
+    write_jsonl(src, corpus_records(8, seed["raw"].read_text(encoding="utf-8")), bad=False)
+    assert run("batch", src, "-o", tmp_path / "out", "--report", report).exit_code == 0
+    out = read_jsonl(tmp_path / "out" / "c.jsonl")
+    assert out[0]["text"] == seed["clean"]
+    if keys is None:
+        assert all("cleannews" not in r for r in out)
+        return
+    assert all(set(r["cleannews"]) >= keys for r in out)
+    if report == "summary":
+        assert "removed" not in out[0]["cleannews"] and out[0]["cleannews"]["removed_chars"]["donation"] > 0
+        full = tmp_path / "full"
+        run("batch", src, "-o", full, "--report", "full")
+        assert (tmp_path / "out" / "c.jsonl").stat().st_size < 0.7 * (full / "c.jsonl").stat().st_size
+
+
+def test_progress_is_in_bytes_of_input_when_a_corpus_is_in_the_batch(tmp_path, seed):
+    from cleannews.batch import Options, run_batch
+
+    class Recorder:
+        def __init__(self):
+            self.unit, self.totals, self.done = None, [], 0
+
+        def total(self, n, unit="pages"):
+            self.totals.append(n)
+            self.unit = unit
+
+        def advance(self, n=1):
+            self.done += n
+
+    src = tmp_path / "src"
+    src.mkdir()
+    write_jsonl(src / "c.jsonl.gz", corpus_records(100, seed["raw"].read_text(encoding="utf-8")), opener=gzip.open)
+    (src / "page.txt").write_bytes(seed["raw"].read_bytes())
+    size = sum(p.stat().st_size for p in src.iterdir())
+    recorder = Recorder()
+    run_batch([src], tmp_path / "out", Options(jobs=2), progress=recorder)
+    assert recorder.unit == "bytes" and recorder.totals == [size] and recorder.done == size
+    pages = Recorder()
+    run_batch([src / "page.txt"], tmp_path / "out2", Options(jobs=1), progress=pages)
+    assert pages.unit == "pages" and pages.totals == [1] and pages.done == 1
+
+
+def test_clean_jsonl_goes_on_past_a_lone_surrogate(tmp_path, run):
+    lines = '{"id": "r1", "text": "One line."}\n{"id": "r2\\ud800", "text": "Two lines."}\n{"id": "r3", "text": "Three."}\n'
+    result = subprocess.run([sys.executable, "-m", "cleannews", "clean", "--format", "jsonl", "-"], input=lines,
+                            capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["r1", "r2\ud800", "r3"]
