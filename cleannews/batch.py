@@ -207,12 +207,13 @@ def refuse_overlap(sources: list[Path], output: Path) -> None:
 
 
 def plan(sources: list[Path], output: Path, fmt: str):
-    """(kind, input file, output file) for every input, the folder tree mirrored (see `plan_entries`)."""
-    return [(e.kind, e.path, e.target) for e in plan_entries(sources, output, fmt)]
+    """(kind, input file, output file) for every input, the folder tree mirrored (see `plan_entries`);
+    for readers of the inputs (`learn`), which write no outputs: no input is refused."""
+    return [(e.kind, e.path, e.target) for e in plan_entries(sources, output, fmt, writes=False)]
 
 
 def plan_entries(sources: list[Path], output: Path, fmt: str, include=(), exclude=(), skip=None,
-                 fail=None) -> list[Entry]:
+                 fail=None, writes: bool = True) -> list[Entry]:
     """Every input file and its output, the folder tree of each source mirrored in `output`.
 
     Two inputs never share an output file (sidecars and errors.jsonl
@@ -257,10 +258,10 @@ def plan_entries(sources: list[Path], output: Path, fmt: str, include=(), exclud
             skip(path, why)
             continue
         planned.append([kind, path, rel, number, squeeze, size])
-    return _without_collisions(planned, sources, output, fmt)
+    return _without_collisions(planned, sources, output, fmt, writes)
 
 
-def _without_collisions(planned: list, sources: list[Path], output: Path, fmt: str) -> list[Entry]:
+def _without_collisions(planned: list, sources: list[Path], output: Path, fmt: str, writes: bool) -> list[Entry]:
     def files(kind, target):  # what an entry writes
         return (target,) if kind != "page" or fmt == "json" else (target, target.with_suffix(".meta.json"))
 
@@ -288,7 +289,7 @@ def _without_collisions(planned: list, sources: list[Path], output: Path, fmt: s
             else:
                 base = name(kind, rel, squeeze, output / labels[number], kind == "page")
                 targets[i] = base.with_name(f"{base.name}~{i + 1}{base.suffix}")
-    inputs = {path.resolve() for _, path, *_ in planned}
+    inputs = {path.resolve() for _, path, *_ in planned} if writes else set()
     for (kind, path, *_), target in zip(planned, targets):
         for f in files(kind, target):
             if f.resolve() in inputs:
