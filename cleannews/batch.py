@@ -418,8 +418,9 @@ class _Sink:
                 pass
 
 
-def run_batch(sources: list[Path], output: Path, options: Options, progress=None) -> Summary:
-    """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar)."""
+def run_batch(sources: list[Path], output: Path, options: Options, progress=None, on_skip=None) -> Summary:
+    """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar)
+    and `on_skip(path, why)` of each file that is no page."""
     from cleannews.summary import Silent
 
     progress = progress or Silent()
@@ -432,6 +433,8 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
 
     def skipped(path, why) -> None:
         summary.skipped_files[why.split(",")[0].split(" (")[0]] += 1
+        if on_skip is not None:
+            on_skip(path, why)
 
     def failed(path, why) -> None:
         early.append(InputError(str(path), why).as_dict())

@@ -140,6 +140,11 @@ def check_path(path: Path, ruleset: Rules, fields: Fields, write: bool = False,
                limits: Limits = Limits()) -> tuple[list[Finding], list[InputError]]:
     """The findings in one file (text, Markdown or JSONL) and its bad records; with `write`, the
     file is fixed in place.  A file that cannot be checked at all raises InputError."""
+    from cleannews.read import file_problem
+
+    problem = file_problem(path)  # a FIFO given by name would block the hook for ever
+    if problem:
+        raise InputError(str(path), problem[1])
     kind = container(path)
     if kind == "warc":
         raise InputError(str(path), "a WARC archive; use `cleannews batch` for it")

@@ -308,3 +308,10 @@ def test_a_missing_input_is_a_usage_error(tmp_path, run, command):
     args = [command, tmp_path / "nope.txt"] + (["-o", tmp_path / "out"] if command == "batch" else [])
     result = CliRunner().invoke(cli, [str(a) for a in args])
     assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_check_never_opens_a_fifo(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = subprocess.run([sys.executable, "-m", "cleannews", "check", tmp_path / "pipe.txt"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1 and "pipe.txt: a FIFO" in result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cleannews.commands.common import (FORMAT, fail, field_options, global_flag, limit_options, limits, load,
-                                       output_format, rule_options)
+                                       notice, output_format, rule_options)
 from cleannews.errors import CleannewsError
 
 EPILOG = """\b
@@ -66,7 +66,8 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with progress_bar(enabled=False if quiet else None) as progress:
-            summary = run_batch(list(sources), output, options, progress=progress)
+            summary = run_batch(list(sources), output, options, progress=progress,
+                                on_skip=lambda path, why: notice(f"{path}: {why}; skipped", verbose=True))
     except CleannewsError as exc:  # the batch cannot run as given (an output folder inside an input)
         fail(exc)
     except (KeyboardInterrupt, _Terminated) as exc:
