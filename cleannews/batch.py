@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cleannews.corpus import Fields, clean_record, dumps, failed_record
 from cleannews.document import Document
-from cleannews.errors import InputError, RefusedError
+from cleannews.errors import CleannewsError, InputError, RefusedError, printable
 from cleannews.limits import Limits
 from cleannews.read import file_problem, read_path, walk
 from cleannews.streams import (COMPRESSED_SUFFIXES, classify, compression, jsonl_lines, open_binary,
@@ -327,7 +327,7 @@ class _ErrorLog:
     def add(self, error: dict, echo: bool = True) -> None:
         self.count += 1
         if echo:
-            print(f"cleannews: {error['error']}", file=sys.stderr)
+            print(f"cleannews: {printable(error['error'])}", file=sys.stderr)
         if self.broken:
             return
         try:
@@ -440,7 +440,10 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
         early.append(InputError(str(path), why).as_dict())
 
     entries = plan_entries(sources, output, options.fmt, options.include, options.exclude, skipped, failed)
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CleannewsError(f"{output}: cannot create the output folder ({exc.strerror or exc})") from None
     root = output.resolve()
     complete = set()
     if options.resume:

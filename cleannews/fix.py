@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cleannews.corpus import Fields
 from cleannews.document import Document
-from cleannews.errors import InputError
+from cleannews.errors import InputError, printable
 from cleannews.limits import Limits
 from cleannews.pipeline import clean_document
 from cleannews.ruleset import Rules
@@ -28,13 +28,6 @@ from cleannews.streams import compression, container, open_binary, parse_record
 from cleannews.write import atomic_open, json_text
 
 _LINES = re.compile(r"(\r\n|\r|\n)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """`text` safe for a terminal: control characters (ESC above all) as escapes, as git quotes
-    file names, so a checked file cannot drive the terminal that shows the findings."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass

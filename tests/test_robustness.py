@@ -525,3 +525,20 @@ def test_resume_removes_the_temp_files_a_killed_run_left(tmp_path, run, seed):
     (out / "notes.tmp").write_text("not ours")
     assert run("batch", tmp_path / "page.txt", "-o", out, "--resume").exit_code == 0
     assert not any(p.exists() for p in stale) and (out / "notes.tmp").exists()
+
+
+def test_error_lines_stay_one_line_whatever_the_file_name(tmp_path, run, seed):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed["raw"], src / "good.txt")
+    (src / "dang\nling\x1b[2J").symlink_to(tmp_path / "nowhere")
+    result = run("-q", "batch", src, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"cleannews: {src}/dang\\x0aling\\x1b[2J: a symlink to nothing (dangling); skipped"]
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, run, seed):
+    (tmp_path / "afile").write_text("x")
+    result = run("batch", seed["raw"], "-o", tmp_path / "afile" / "out")
+    assert result.exit_code == 1 and result.stderr.strip().splitlines() == [
+        f"cleannews: {tmp_path / 'afile' / 'out'}: cannot create the output folder (Not a directory)"]

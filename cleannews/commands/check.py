@@ -23,7 +23,8 @@ Examples:
 
 
 def _run(paths, write, fields, ruleset, bounds) -> int:
-    from cleannews.fix import check_path, printable
+    from cleannews.errors import printable
+    from cleannews.fix import check_path
 
     found = failed = 0
     for path in paths:
