@@ -24,7 +24,7 @@ from cleannews.errors import InputError, printable
 from cleannews.limits import Limits
 from cleannews.pipeline import clean_document
 from cleannews.ruleset import Rules
-from cleannews.streams import compression, container, open_binary, parse_record
+from cleannews.streams import BROKEN_MARK, compression, container, open_binary, parse_record
 from cleannews.write import atomic_open, json_text
 
 _LINES = re.compile(r"(\r\n|\r|\n)")
@@ -126,6 +126,8 @@ def _read(path: Path, max_bytes: int) -> _Original:
             raise InputError(str(path), f"broken {squeeze} data ({exc}); left untouched") from None
         if len(data) > max_bytes:
             raise InputError(str(path), f"larger than --max-bytes ({max_bytes:,} bytes) once decompressed; skipped")
+        if BROKEN_MARK in data:
+            raise InputError(str(path), f"broken {squeeze} data; left untouched")
     return _Original(real, raw, data, squeeze, info)
 
 

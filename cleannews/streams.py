@@ -39,44 +39,60 @@ def compression(head: bytes) -> str | None:
 
 def open_binary(path_or_file):
     """The bytes of a file (a path, or a buffered binary stream such as stdin), decompressed
-    whatever its name says."""
+    whatever its name says.  gzip members and zstd frames are read one after another, and a
+    broken one is stepped over to the next (see _Frames)."""
     raw = open(path_or_file, "rb") if isinstance(path_or_file, (str, Path)) else path_or_file
     kind = compression(raw.peek(8)[:8]) if hasattr(raw, "peek") else None
     if kind == "gz":
-        return gzip.GzipFile(fileobj=raw)
+        return io.BufferedReader(_Frames(raw, "gz"))
     if kind == "bz2":
         return bz2.BZ2File(raw)
     if kind == "xz":
         return lzma.LZMAFile(raw)
     if kind == "zst":
-        return io.BufferedReader(_ZstdReader(raw))
+        return io.BufferedReader(_Frames(raw, "zst"))
     return raw
 
 
-class _ZstdReader(io.RawIOBase):
-    """Zstandard frames, one after another; a stream that ends inside a frame raises EOFError
-    (zstandard's own stream reader reports such a truncated file as a clean end)."""
+BROKEN_MARK = b"\x00cleannews-broken:"  # a NUL byte, which no JSONL text line holds
 
-    def __init__(self, raw):
-        import zstandard
 
-        self.raw, self.zstd = raw, zstandard
-        self.frame = zstandard.ZstdDecompressor().decompressobj()
+class _Frames(io.RawIOBase):
+    """gzip members or zstandard frames, one after another, decompressed.
+
+    A frame whose data is broken ends in a mark line (BROKEN_MARK and the
+    reason, which jsonl_lines reports as an error of its own) and reading
+    goes on at the next frame header found after it: a corpus written in
+    frames (zstd's streaming writers flush, `cat a.gz b.gz`) keeps every
+    frame that is whole.  A stream that ends inside a frame raises EOFError
+    after what came before (zstandard's own reader reports a truncated file
+    as a clean end)."""
+
+    def __init__(self, raw, kind: str):
+        self.raw, self.kind = raw, kind
+        self.magic = ZSTD_MAGIC if kind == "zst" else b"\x1f\x8b\x08"
+        self.frame = None  # the decompressor of the frame being read
         self.pending = b""
-        self.started = False
-        self.broken: Exception | None = None  # met while decoding data already handed out
+        self.seeking = False  # after a broken frame: looking for the next header
+        self.tail = b""  # the last bytes looked at while seeking (a header split between reads)
+        self.last = b""  # the last byte handed out (a mark line must start a line)
+
+    def _new(self):
+        if self.kind == "zst":
+            import zstandard
+
+            return zstandard.ZstdDecompressor().decompressobj()
+        return zlib.decompressobj(wbits=31)
 
     def readable(self):
         return True
 
     def readinto(self, buffer) -> int:
         while not self.pending:
-            if self.broken is not None:
-                raise self.broken
             chunk = self.raw.read(1 << 16)
             if not chunk:
-                if self.started and not self.frame.eof:
-                    raise EOFError("zstd data ends inside a frame (truncated file)")
+                if self.frame is not None and not self.frame.eof and not self.seeking:
+                    raise EOFError(f"{self.kind} data ends inside a frame (truncated file)")
                 return 0
             self.pending = self._feed(chunk)
         n = min(len(buffer), len(self.pending))
@@ -86,19 +102,30 @@ class _ZstdReader(io.RawIOBase):
     def _feed(self, chunk: bytes) -> bytes:
         out = []
         while chunk:
-            if self.frame.eof:  # the next frame of a multi-frame file
-                self.frame = self.zstd.ZstdDecompressor().decompressobj()
-            self.started = True
+            if self.seeking:
+                data = self.tail + chunk
+                at = data.find(self.magic)
+                if at < 0:
+                    self.tail = data[-(len(self.magic) - 1):]
+                    break
+                chunk, self.seeking, self.tail = data[at:], False, b""
+            if self.frame is None or self.frame.eof:
+                if self.frame is not None and not chunk.strip(b"\x00"):
+                    break  # zero padding after the last frame, as tar and dd leave
+                self.frame = self._new()
             try:
                 out.append(self.frame.decompress(chunk))
-            except self.zstd.ZstdError as exc:
-                if not out:
-                    raise ValueError(f"broken zstd data: {exc}") from None
-                # the frames before the broken one are whole: hand them out, fail on the next read
-                self.broken = ValueError(f"broken zstd data: {exc}")
-                break
+            except Exception as exc:  # noqa: BLE001 - zlib.error, zstandard.ZstdError
+                reason = str(exc).replace("\n", " ") or type(exc).__name__
+                ended = b"".join(out)[-1:] or self.last
+                out.append((b"" if ended in (b"", b"\n") else b"\n") + BROKEN_MARK
+                           + f"broken {self.kind} data ({reason})".encode() + b"\n")
+                self.frame, self.seeking, self.tail, chunk = None, True, b"", chunk[1:]
+                continue
             chunk = self.frame.unused_data if self.frame.eof else b""
-        return b"".join(out)
+        data = b"".join(out)
+        self.last = data[-1:] or self.last
+        return data
 
     def close(self):
         self.raw.close()
@@ -116,6 +143,8 @@ def classify(path: Path, skip: bool = False) -> tuple[str, str | None]:
     try:
         with open_binary(path) as fh:
             head = fh.read(4096)
+        if head.lstrip(b"\n").startswith(BROKEN_MARK):
+            raise ValueError("broken at once")
     except _BROKEN:
         # compressed data that breaks off at once: a gzipped page is read whole (and reported
         # broken there); other compressed files are corpora, whose reader reports the break
@@ -153,6 +182,11 @@ def jsonl_lines(fh, source: str, max_bytes: int | None = None):
     for number, raw in raw_lines(fh, source, max_bytes):
         if raw is None:
             yield number, InputError(source, f"record larger than --max-bytes ({max_bytes:,} bytes); skipped", number)
+            continue
+        if BROKEN_MARK in raw:
+            why = raw.split(BROKEN_MARK, 1)[1].decode("utf-8", "replace").strip()
+            yield number, InputError(source, f"{why} after line {number - 1}; reading goes on at the next "
+                                             "frame, the lines between are lost", number)
             continue
         line = raw.decode("utf-8", errors="replace").strip()
         if line:

@@ -405,16 +405,22 @@ def test_a_huge_jsonl_line_is_refused_in_bounded_memory_and_the_next_lines_follo
     assert kept == [0, 2]
 
 
-def test_the_intact_zstd_frames_before_a_broken_one_are_kept(tmp_path, run):
-    frames = [zstandard.ZstdCompressor().compress(
-        "".join(json.dumps({"id": f * 10 + i, "text": f"Record {f}.{i} of the corpus."}) + "\n"
-                for i in range(10)).encode()) for f in range(3)]
+@pytest.mark.parametrize("kind", ["zst", "gz"])
+def test_every_intact_frame_around_a_broken_one_is_kept(tmp_path, run, kind):
+    """Three zstd frames (or gzip members, as `cat a.gz b.gz c.gz` makes), the second one broken."""
+    def pack(data):
+        return zstandard.ZstdCompressor().compress(data) if kind == "zst" else gzip.compress(data, mtime=0)
+    frames = [pack("".join(json.dumps({"id": f * 10 + i, "text": f"Record {f}.{i} of the corpus."}) + "\n"
+                           for i in range(10)).encode()) for f in range(3)]
     broken = frames[1][:20] + bytes(b ^ 0x55 for b in frames[1][20:])
-    (tmp_path / "c.jsonl.zst").write_bytes(frames[0] + broken + frames[2])
-    result = run("batch", tmp_path / "c.jsonl.zst", "-o", tmp_path / "out")
-    assert result.exit_code == 1 and "c.jsonl.zst: stream breaks off after line 10" in result.stderr
-    with zstandard.open(tmp_path / "out" / "c.jsonl.zst", "rb") as fh:
-        assert [json.loads(line)["id"] for line in fh.read().splitlines()] == list(range(10))
+    name = f"c.jsonl.{kind}"
+    (tmp_path / name).write_bytes(frames[0] + broken + frames[2])
+    result = run("batch", tmp_path / name, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{name}:11: broken {kind} data" in result.stderr and "after line 10; reading goes on" in result.stderr
+    data = (tmp_path / "out" / name).read_bytes()
+    data = zstandard.ZstdDecompressor().decompressobj().decompress(data) if kind == "zst" else gzip.decompress(data)
+    assert [json.loads(line)["id"] for line in data.splitlines()] == list(range(10)) + list(range(20, 30))
 
 
 def three_page_warc(path, gzip_records):
