@@ -63,3 +63,18 @@ def test_call_with_limit_stops_a_native_call_and_passes_results_and_errors():
         assert "invalid literal" in str(exc)
     else:
         raise AssertionError("the child's error is raised in the parent")
+
+
+def test_call_with_limit_cleans_a_real_page_in_a_child(seed):
+    """What `clean` can do to keep --timeout inside native calls: the page cleaned in a fork."""
+    from functools import partial
+
+    from cleannews.api import load_rules
+    from cleannews.limits import Limits
+    from cleannews.pipeline import clean_document
+    from cleannews.pool import call_with_limit
+    from cleannews.read import read_path
+
+    doc = read_path(seed["raw"])
+    ok, cleaned = call_with_limit(partial(clean_document, limits=Limits()), (doc, load_rules()), 62.0)
+    assert ok and cleaned.text == seed["clean"]
