@@ -1,7 +1,6 @@
 """Records of a corpus (JSONL lines, WARC responses) through the same pipeline as pages."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from cleannews.document import Document

@@ -51,10 +51,12 @@ class _Worker:
         self.next = 0  # index of the item in progress
         self.stop = 0  # one past the last item sent
         self.since = 0.0  # when the item in progress began (the worker's previous message)
+        self.ready = False  # its initializer is done (loading rules is no item's time)
 
 
 def _serve(conn, initializer, initargs) -> None:
     initializer(*initargs)
+    conn.send((-1, None))  # ready: the clock of the first item starts now, not while rules load
     while True:
         try:
             job = conn.recv()
@@ -105,8 +107,9 @@ class Pool:
             self._assign()
             return
         timeout = None
-        if self.limit:
-            timeout = max(0.0, min(w.since for w in busy) + self.limit - time.monotonic())
+        clocked = [w for w in busy if w.ready]
+        if self.limit and clocked:
+            timeout = max(0.0, min(w.since for w in clocked) + self.limit - time.monotonic())
         ready = wait([w.conn for w in busy], timeout)
         now = time.monotonic()
         for worker in busy:
@@ -116,11 +119,14 @@ class Pool:
                 except (EOFError, OSError):
                     self._replace(worker, _death(worker))
                     continue
+                if index < 0:
+                    worker.ready, worker.since = True, now
+                    continue
                 worker.task.put(index, result)
                 worker.next, worker.since = index + 1, now
                 if worker.next >= worker.stop:
                     worker.task = None
-            elif self.limit and now - worker.since > self.limit:
+            elif self.limit and worker.ready and now - worker.since > self.limit:
                 self._replace(worker, self.overdue)
         self._assign()
 

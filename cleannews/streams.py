@@ -8,7 +8,6 @@ InputError naming the input and where it broke.
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import json
 import lzma
