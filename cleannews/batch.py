@@ -20,6 +20,7 @@ import signal
 import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 
 from cleannews.corpus import Fields, clean_record, dumps, failed_record
@@ -378,6 +379,19 @@ def _remove_stale_temps(output: Path) -> None:
                     pass
 
 
+def _remove_temps_of(entries: list[Entry], fmt: str) -> None:
+    """The temp files of these pages' outputs (and sidecars), which a killed worker leaves."""
+    for entry in entries:
+        names = [entry.target] + ([entry.target.with_suffix(".meta.json")] if fmt != "json" else [])
+        for name in names:
+            for tmp in name.parent.glob(f".{glob_escape(name.name)}.*.tmp"):
+                if _TEMP.match(tmp.name):
+                    try:
+                        tmp.unlink()
+                    except OSError:
+                        pass
+
+
 class _Sink:
     """A corpus output being written: a write error (disk full) fails this corpus, not the batch."""
 
@@ -481,6 +495,7 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
     depth = max(2, options.jobs * 4)
     written: list[int] = []  # entries whose outputs this run wrote
     sinks: set = set()  # corpus outputs still being written: on a crash their temp files go
+    inflight: set = set()  # pages sent to the workers whose results are not in
 
     def push(then) -> None:
         window.append(then)
@@ -494,10 +509,12 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
             if not pages:
                 return
             batch = list(pages)
+            inflight.update(batch)
             task = executor.submit(_clean_page, [(entries[i].path, entries[i].target, entries[i].label)
                                                  for i in batch], options.fmt, lost=_lost_page)
 
             def then(task=task, batch=batch) -> None:
+                inflight.difference_update(batch)
                 for i, (stats, error) in zip(batch, task.result()):
                     if error:
                         report(error)
@@ -527,6 +544,7 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
             window.popleft()()
     except BaseException:  # Ctrl-C, SIGTERM, a bug: no half-written output stays
         executor.shutdown(kill=True)
+        _remove_temps_of([entries[i] for i in inflight], options.fmt)  # of a worker that had to be killed
         for sink in list(sinks):
             sink.abort()
         errors.close()
