@@ -71,7 +71,7 @@ class _Frames(io.RawIOBase):
         self.raw, self.kind = raw, kind
         self.magic = ZSTD_MAGIC if kind == "zst" else b"\x1f\x8b\x08"
         self.frame = None  # the decompressor of the frame being read
-        self.pending = b""
+        self.pending, self.at = b"", 0  # decompressed bytes not handed out yet start at `at`
         self.seeking = False  # after a broken frame: looking for the next header
         self.tail = b""  # the last bytes looked at while seeking (a header split between reads)
         self.last = b""  # the last byte handed out (a mark line must start a line)
@@ -87,15 +87,16 @@ class _Frames(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        while not self.pending:
+        while self.at >= len(self.pending):
             chunk = self.raw.read(1 << 16)
             if not chunk:
                 if self.frame is not None and not self.frame.eof and not self.seeking:
                     raise EOFError(f"{self.kind} data ends inside a frame (truncated file)")
                 return 0
-            self.pending = self._feed(chunk)
-        n = min(len(buffer), len(self.pending))
-        buffer[:n], self.pending = self.pending[:n], self.pending[n:]
+            self.pending, self.at = self._feed(chunk), 0
+        n = min(len(buffer), len(self.pending) - self.at)
+        buffer[:n] = self.pending[self.at:self.at + n]  # an offset, not a slice of the rest: 64 kB
+        self.at += n                                      # of 'x' can decompress to megabytes
         return n
 
     def _feed(self, chunk: bytes) -> bytes:
