@@ -1,33 +1,41 @@
 """Clean pages and corpora into a mirrored tree of outputs, on every core.
 
 Inputs are files and folders; each file is a page, a JSONL corpus (plain or
-compressed) or a WARC, told by its bytes.  Work goes to a process pool in
-small chunks; results come back and are written in input order, so the
-output is the same whatever the number of jobs.  Every output file appears
-atomically (temp file, rename), so `--resume` can trust any output it
-finds; one bad input goes to DST/errors.jsonl and the batch goes on.
+compressed) or a WARC, told by its bytes, and what is no page at all
+(images, style sheets, scripts, fonts, JSON documents, FIFOs) is skipped
+and counted.  Work goes to worker processes in small chunks; results come
+back and are written in input order, so the output is the same whatever
+the number of jobs.  Every output file appears atomically (temp file,
+rename), so `--resume` can trust any output it finds; one bad input goes
+to DST/errors.jsonl and the batch goes on.  No output may overwrite an
+input or another output, or be written through a link out of DST.
 """
 from __future__ import annotations
 
+import fnmatch
 import json
+import os
+import re
 import signal
 import sys
 from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 
-from cleannews.corpus import Fields, clean_record, dumps
+from cleannews.corpus import Fields, clean_record, dumps, failed_record
 from cleannews.document import Document
-from cleannews.errors import InputError
+from cleannews.errors import CleannewsError, InputError, RefusedError, printable
 from cleannews.limits import Limits
-from cleannews.read import read_path, walk
-from cleannews.streams import (COMPRESSED_SUFFIXES, compression, container, jsonl_lines, open_binary, parse_record,
-                               warc_records)
-from cleannews.write import SUFFIX, atomic_open, atomic_write, metadata, render
+from cleannews.read import file_problem, read_path, walk
+from cleannews.streams import (COMPRESSED_SUFFIXES, classify, compression, jsonl_lines, open_binary,
+                               parse_record, warc_records)
+from cleannews.write import SUFFIX, atomic_open, atomic_write, json_text, metadata, render
 
 CHUNK = 32  # records per task: large enough to amortise the pool, small enough to stream
 PAGE_CHUNK = 8  # pages per task: a page is cleaned in a few ms, about what sending it costs
+ERRORS = "errors.jsonl"
+_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # what atomic_open leaves if killed mid-write
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,10 @@ class Options:
     jobs: int = 1
     rules: tuple = ((), True, (), ())  # cleannews.api.load_rules arguments: what each worker loads
     limits: Limits = Limits()
+    report: str = "summary"  # how much metadata a corpus record carries (corpus.report_of)
+    drop_failed: bool = False  # leave a record that fails out of the output corpus
+    include: tuple = ()  # globs: only files matching one of these (relative path or name)
+    exclude: tuple = ()  # globs: no file matching one of these
 
 
 @dataclass
@@ -50,6 +62,7 @@ class Summary:
     errors: int = 0
     skipped: int = 0  # WARC records that are not HTML responses
     resumed: int = 0  # outputs already complete, left alone by --resume
+    skipped_files: Counter = field(default_factory=Counter)  # files that are no page, by what they are
     categories: Counter = field(default_factory=Counter)
     rules: Counter = field(default_factory=Counter)
 
@@ -85,8 +98,14 @@ def _init_worker(rule_args, limits: Limits, pool: bool = True) -> None:
 
     if pool:  # Ctrl-C is the main process's to handle: workers just stop when it shuts the pool
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop)
         _die_with_parent()
     _RULES, _LIMITS = load_rules(*rule_args), limits
+
+
+def _stop(signum, frame):
+    """SIGTERM in a worker: unwind, so that a temp file being written is removed."""
+    raise SystemExit(128 + signum)
 
 
 def _die_with_parent() -> None:
@@ -99,17 +118,18 @@ def _die_with_parent() -> None:
         pass  # not Linux: the pool's own pipe closing ends the workers, later
 
 
-def _clean_pages(pages: list[tuple[Path, Path]], fmt: str) -> list:
-    return [_clean_page(path, target, fmt) for path, target in pages]
-
-
-def _clean_page(path: Path, target: Path, fmt: str):
+def _clean_page(page: tuple, fmt: str):
+    """(stats, None) or (None, error) for one page (path, target, source label)."""
+    path, target, label = page
     try:
         doc = _clean_path(path)
+        doc.source = label
         write_outputs(doc, target, fmt)
         return doc_stats(doc), None
     except InputError as exc:
         return None, exc.as_dict()
+    except OSError as exc:  # the output could not be written (disk full, folder gone)
+        return None, InputError(str(path), f"cannot write its output {target}: {exc.strerror or exc}").as_dict()
     except Exception as exc:  # noqa: BLE001 - one bad page never stops the batch
         return None, InputError(str(path), f"internal error: {type(exc).__name__}: {exc}").as_dict()
 
@@ -120,28 +140,43 @@ def _clean_path(path: Path) -> Document:
     return clean_document(read_path(path, max_bytes=_LIMITS.max_bytes), _RULES, limits=_LIMITS)
 
 
-def _clean_records(records, fields: Fields):
-    """(output line, stats) or (None, error) per record, in order.
+def _clean_record(rec, fields: Fields, report: str, drop: bool):
+    """(output line or None, stats or None, error or None) for one record.
 
     JSONL records arrive as (source, line number, raw line) and are parsed
     here, so the main process only reads lines and the JSON work spreads
-    over the workers."""
-    results = []
-    for rec in records:
-        try:
-            if isinstance(rec, tuple):
-                rec = parse_record(*rec)
-            out, doc = clean_record(rec, fields, _RULES, _LIMITS)
-            results.append((dumps(out), doc_stats(doc)))
-        except InputError as exc:
-            results.append((None, exc.as_dict()))
-        except Exception as exc:  # noqa: BLE001 - one bad record never stops the corpus
-            source, line = (rec[0], rec[1]) if isinstance(rec, tuple) else (rec.source, rec.line)
-            results.append((None, InputError(source, f"internal error: {type(exc).__name__}: {exc}", line).as_dict()))
-    return results
+    over the workers.  A record that fails is kept, text unchanged, with the
+    error in its `cleannews` field (unless `drop`); a line that is no JSON
+    object cannot be a record and is only reported."""
+    if isinstance(rec, InputError):
+        return None, None, rec.as_dict()
+    try:
+        if isinstance(rec, tuple):
+            rec = parse_record(*rec)
+    except InputError as exc:
+        return None, None, exc.as_dict()
+    try:
+        out, doc = clean_record(rec, fields, _RULES, _LIMITS, report=report)
+        return dumps(out), doc_stats(doc), None
+    except InputError as exc:
+        error = exc.as_dict()
+    except Exception as exc:  # noqa: BLE001 - one bad record never stops the corpus
+        error = InputError(rec.source, f"internal error: {type(exc).__name__}: {exc}", rec.line).as_dict()
+    return (None if drop else dumps(failed_record(rec, fields, error["error"]))), None, error
 
 
-# ---- planning and ordering in the main process ----------------------------------------------
+# ---- planning in the main process ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    """One input file and where its output goes."""
+
+    kind: str  # page, jsonl or warc
+    path: Path
+    target: Path
+    label: str  # the path relative to its source root: the `source` in the page's metadata
+    size: int  # bytes on disk, for the progress bar
+
 
 def output_path(output: Path, rel: Path, fmt: str) -> Path:
     """OUTPUT/a/b.txt for SRC/a/b.html (and for SRC/a/b.html.gz)."""
@@ -160,185 +195,466 @@ def corpus_output(output: Path, rel: Path, kind: str, squeeze: str | None) -> Pa
     return output / rel.parent / (name + ("." + squeeze if squeeze else ""))
 
 
-def plan(sources: list[Path], output: Path, fmt: str):
-    """(kind, input file, output file) for every input, the folder tree mirrored.
-
-    Two pages that would share an output (a/b.html and a/b.txt) keep their
-    whole names instead (a/b.html.txt, a/b.txt.txt), so neither is lost.
-    """
-    pairs = []
+def refuse_overlap(sources: list[Path], output: Path) -> None:
+    """An output folder that is, or is inside, an input folder would have its outputs cleaned as
+    inputs (and `-o SRC` would replace the pages with their text): refused before anything runs."""
+    out = output.resolve()
     for src in sources:
+        where = src.resolve()
+        if src.is_dir() and out.is_relative_to(where):
+            raise RefusedError(f"{output}: the output folder is {'the' if out == where else 'inside the'} input "
+                               f"folder {src}; its outputs would be read as inputs: choose an output folder "
+                               "outside the inputs")
+
+
+def plan(sources: list[Path], output: Path, fmt: str):
+    """(kind, input file, output file) for every input, the folder tree mirrored (see `plan_entries`);
+    for readers of the inputs (`learn`), which write no outputs: no input is refused."""
+    return [(e.kind, e.path, e.target) for e in plan_entries(sources, output, fmt, writes=False)]
+
+
+def plan_entries(sources: list[Path], output: Path, fmt: str, include=(), exclude=(), skip=None,
+                 fail=None, writes: bool = True) -> list[Entry]:
+    """Every input file and its output, the folder tree of each source mirrored in `output`.
+
+    Two inputs never share an output file (sidecars and errors.jsonl
+    included).  Two pages that would (a/b.html and a/b.txt) keep their whole
+    names instead (a/b.html.txt, a/b.txt.txt); inputs of different sources
+    that still would (d1/page.txt, d2/page.txt) go under a folder named for
+    their source (d1/page.txt.txt, d2/page.txt.txt).  The names depend only on
+    the inputs, so a rerun and `--resume` find the same ones.  `skip(path,
+    why)` hears of files that are no page; `fail(path, why)` of entries that
+    cannot be read.
+    """
+    skip = skip or (lambda path, why: None)
+    fail = fail or (lambda path, why: None)
+    found = []  # (source number, path, path relative to its source)
+    for number, src in enumerate(sources):
         if src.is_dir():
-            pairs += [(path, path.relative_to(src)) for path in walk(src)]
+            found += [(number, path, path.relative_to(src)) for path in walk(src, skip, fail)]
+            continue
+        problem = file_problem(src)
+        if problem:
+            (skip if problem[0] == "skip" else fail)(src, problem[1])
         else:
-            pairs.append((src, Path(src.name)))
+            found.append((number, src, Path(src.name)))
     planned = []
-    for path, rel in pairs:
-        kind = container(path)
-        if kind == "page":
-            planned.append((kind, path, rel, output_path(output, rel, fmt)))
+    for number, path, rel in found:
+        posix = rel.as_posix()
+        if include and not any(fnmatch.fnmatch(posix, g) or fnmatch.fnmatch(rel.name, g) for g in include):
+            continue
+        if any(fnmatch.fnmatch(posix, g) or fnmatch.fnmatch(rel.name, g) for g in exclude):
+            continue
+        try:
+            kind, why = classify(path, skip=True)
+            size = os.stat(path).st_size
+            squeeze = None
+            if kind in ("jsonl", "warc"):
+                with open(path, "rb") as fh:
+                    squeeze = compression(fh.read(8))
+        except OSError as exc:
+            fail(path, f"cannot read: {exc.strerror or exc}; skipped")
+            continue
+        if kind == "skip":
+            skip(path, why)
+            continue
+        planned.append([kind, path, rel, number, squeeze, size])
+    return _without_collisions(planned, sources, output, fmt, writes)
+
+
+def _without_collisions(planned: list, sources: list[Path], output: Path, fmt: str, writes: bool) -> list[Entry]:
+    def files(kind, target):  # what an entry writes
+        return (target,) if kind != "page" or fmt == "json" else (target, target.with_suffix(".meta.json"))
+
+    def name(kind, rel, squeeze, base, whole):
+        if kind != "page":
+            return corpus_output(base, rel, kind, squeeze)
+        return base / rel.parent / (rel.name + SUFFIX[fmt]) if whole else output_path(base, rel, fmt)
+
+    labels = _source_labels(sources)
+    targets = [name(kind, rel, squeeze, output, False) for kind, _, rel, _, squeeze, _ in planned]
+    for step in ("whole names", "source folders", "numbers"):
+        claims = Counter(f for (kind, *_), t in zip(planned, targets) for f in files(kind, t))
+        claims[output / ERRORS] += 1
+        clash = [i for i, ((kind, *_), t) in enumerate(zip(planned, targets))
+                 if any(claims[f] > 1 for f in files(kind, t))]
+        if not clash:
+            break
+        for i in clash:
+            kind, _, rel, number, squeeze, _ = planned[i]
+            if step == "whole names":
+                if kind == "page":
+                    targets[i] = name(kind, rel, squeeze, output, True)
+            elif step == "source folders":
+                targets[i] = name(kind, rel, squeeze, output / labels[number], kind == "page")
+            else:
+                base = name(kind, rel, squeeze, output / labels[number], kind == "page")
+                targets[i] = base.with_name(f"{base.name}~{i + 1}{base.suffix}")
+    inputs = {path.resolve() for _, path, *_ in planned} if writes else set()
+    for (kind, path, *_), target in zip(planned, targets):
+        for f in files(kind, target):
+            if f.resolve() in inputs:
+                raise RefusedError(f"{path}: its output {f} would overwrite an input; choose an output folder "
+                                   "that holds no inputs")
+    return [Entry(kind, path, target, rel.as_posix() if path != sources[number] else path.name, size)
+            for (kind, path, rel, number, _, size), target in zip(planned, targets)]
+
+
+def _source_labels(sources: list[Path]) -> list[str]:
+    """A folder name for each source (its own name; numbered when two share one)."""
+    names = [src.resolve().name or "root" for src in sources]
+    counts = Counter(names)
+    return [name if counts[name] == 1 else f"{name}-{i + 1}" for i, name in enumerate(names)]
+
+
+# ---- running it ------------------------------------------------------------------------------
+
+class _ErrorLog:
+    """DST/errors.jsonl: one line per failure, written as they come.
+
+    Never through a link (a symlink there is refused before the run); with
+    `--resume`, the errors of inputs whose outputs are complete are kept and
+    those of inputs tried again are dropped (they recur if they still fail).
+    A log that cannot be written (disk full) is said once; the errors still
+    go to stderr and count."""
+
+    def __init__(self, path: Path, keep: list[dict]):
+        self.path, self.fh, self.broken, self.count = path, None, False, 0
+        if keep:
+            atomic_write(path, "".join(json_text(e) + "\n" for e in keep))
         else:
-            with open(path, "rb") as fh:
-                squeeze = compression(fh.read(8))
-            planned.append((kind, path, rel, corpus_output(output, rel, kind, squeeze)))
-    claims = Counter(target for *_, target in planned)
-    return [(kind, path, target if claims[target] == 1 or kind != "page"
-             else output / rel.parent / (rel.name + SUFFIX[fmt]))
-            for kind, path, rel, target in planned]
+            path.unlink(missing_ok=True)
+
+    def add(self, error: dict, echo: bool = True) -> None:
+        self.count += 1
+        if echo:
+            print(f"cleannews: {printable(error['error'])}", file=sys.stderr)
+        if self.broken:
+            return
+        try:
+            if self.fh is None:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+                self.fh = os.fdopen(os.open(self.path, flags, 0o666), "a", encoding="utf-8")
+            self.fh.write(json_text(error) + "\n")
+            self.fh.flush()
+        except OSError as exc:
+            self.broken = True
+            print(f"cleannews: {self.path}: cannot write the error log ({exc.strerror or exc}); "
+                  "errors go to stderr only", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.fh is not None:
+            try:
+                self.fh.close()
+            except OSError:
+                pass
 
 
-class _Inline:
-    """The executor for -j1: runs each task at once, in this process."""
+def _old_errors(path: Path, complete: set[str]) -> list[dict]:
+    """The errors of an earlier run that belong to inputs left alone now (complete outputs)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return []
+    kept = []
+    with os.fdopen(fd, "rb") as fh:
+        for line in fh:
+            try:
+                error = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(error, dict) and error.get("path") in complete:
+                kept.append(error)
+    return kept
 
-    def __init__(self, rule_args, limits):
-        _init_worker(rule_args, limits, pool=False)
 
-    def submit(self, fn, *args):
-        future = Future()
-        future.set_result(fn(*args))
-        return future
+def _remove_stale_temps(output: Path) -> None:
+    """Temp files an interrupted run left (a kill leaves no time to remove them)."""
+    for folder, dirs, files in os.walk(output):
+        for name in files:
+            if _TEMP.match(name):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except OSError:
+                    pass
 
-    def shutdown(self, wait=True, cancel_futures=False):
-        pass
+
+def _remove_temps_of(entries: list[Entry], fmt: str) -> None:
+    """The temp files of these pages' outputs (and sidecars), which a killed worker leaves."""
+    for entry in entries:
+        names = [entry.target] + ([entry.target.with_suffix(".meta.json")] if fmt != "json" else [])
+        for name in names:
+            for tmp in name.parent.glob(f".{glob_escape(name.name)}.*.tmp"):
+                if _TEMP.match(tmp.name):
+                    try:
+                        tmp.unlink()
+                    except OSError:
+                        pass
 
 
-def run_batch(sources: list[Path], output: Path, options: Options, progress=None) -> Summary:
-    """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar)."""
+class _Sink:
+    """A corpus output being written: a write error (disk full) fails this corpus, not the batch."""
+
+    def __init__(self, target: Path, squeeze: str | None):
+        self.manager = atomic_open(target, squeeze)
+        self.fh = self.manager.__enter__()
+        self.error: str | None = None
+
+    def write(self, line: str) -> None:
+        if self.error is None:
+            try:
+                self.fh.write(line)
+            except (OSError, ValueError) as exc:
+                self.fail(exc)
+
+    def fail(self, exc: BaseException) -> None:
+        self.error = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        try:  # the temp file goes; closing it can fail the same way (buffered bytes), said already
+            self.manager.__exit__(type(exc), exc, exc.__traceback__)
+        except (OSError, ValueError):
+            pass
+
+    def finish(self) -> str | None:
+        """None when the output is in place; else why it is not."""
+        if self.error is None:
+            try:
+                self.manager.__exit__(None, None, None)
+            except OSError as exc:
+                self.error = exc.strerror or str(exc)
+        return self.error
+
+    def abort(self) -> None:
+        if self.error is None:
+            self.error = "interrupted"
+            try:
+                self.manager.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)
+            except (OSError, ValueError, KeyboardInterrupt):
+                pass
+
+
+def run_batch(sources: list[Path], output: Path, options: Options, progress=None, on_skip=None) -> Summary:
+    """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar)
+    and `on_skip(path, why)` of each file that is no page."""
     from cleannews.summary import Silent
 
     progress = progress or Silent()
     summary = Summary()
-    output.mkdir(parents=True, exist_ok=True)
-    window: deque = deque()  # what to do with each result, in input order
-    limit = max(2, options.jobs * 4)
-    executor = (_Inline(options.rules, options.limits) if options.jobs <= 1 else
-                ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options.rules, options.limits)))
-    errors_path, errors = output / "errors.jsonl", None
-    if not options.resume:
-        errors_path.unlink(missing_ok=True)  # errors of an earlier run would mislead
-    sinks: set = set()  # corpus outputs still being written: on a crash their temp files go
+    refuse_overlap(sources, output)
+    errors_path = output / ERRORS
+    if errors_path.is_symlink():
+        raise RefusedError(f"{errors_path} is a symlink; cleannews never writes through a link: remove it")
+    early: list[dict] = []
+
+    def skipped(path, why) -> None:
+        summary.skipped_files[why.split(",")[0].split(" (")[0]] += 1
+        if on_skip is not None:
+            on_skip(path, why)
+
+    def failed(path, why) -> None:
+        early.append(InputError(str(path), why).as_dict())
+
+    entries = plan_entries(sources, output, options.fmt, options.include, options.exclude, skipped, failed)
     try:
-        def report(error: dict) -> None:
-            nonlocal errors
-            summary.errors += 1
-            if errors is None:
-                errors = open(errors_path, "a", encoding="utf-8")
-            errors.write(json.dumps(error, ensure_ascii=False) + "\n")
-            errors.flush()
-            print(f"cleannews: {error['error']}", file=sys.stderr)
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CleannewsError(f"{output}: cannot create the output folder ({exc.strerror or exc})") from None
+    root = output.resolve()
+    complete = set()
+    if options.resume:
+        _remove_stale_temps(output)
+        complete = {i for i, e in enumerate(entries) if e.target.exists()}
+    errors = _ErrorLog(errors_path, _old_errors(errors_path, {str(entries[i].path) for i in complete})
+                       if options.resume else [])
+    todo = [i for i in range(len(entries)) if i not in complete]
+    summary.resumed = len(complete)
+    if all(entries[i].kind == "page" for i in todo):
+        progress.total(len(todo))
+    else:  # a corpus's record count is unknown until read: progress in bytes of input
+        progress.total(sum(entries[i].size for i in todo), unit="bytes")
+    bytes_mode = not all(entries[i].kind == "page" for i in todo)
 
-        def take(line, stats, out=None) -> None:
-            if line is None:
-                report(stats)
-            else:
-                if out is not None:
-                    out.write(line)
-                summary.add(stats)
-            progress.advance()
+    def report(error: dict, echo: bool = True) -> None:
+        summary.errors += 1
+        errors.add(error, echo)
 
-        def push(then) -> None:
-            window.append(then)
-            while len(window) > limit:
-                window.popleft()()
+    for error in early:
+        report(error)
+    limit = options.limits.timeout
+    if options.jobs <= 1 and not limit:
+        from cleannews.pool import Inline
 
-        planned = plan(sources, output, options.fmt)
-        if all(kind == "page" for kind, *_ in planned):
-            progress.total(len(planned))  # a corpus's record count is unknown until read
-        root = output.resolve()
-        pages: list = []  # pages go to the workers in chunks, like records
+        executor = Inline(_init_worker, (options.rules, options.limits, False))
+    else:
+        from cleannews.pool import Pool
+
+        executor = Pool(options.jobs, _init_worker, (options.rules, options.limits),
+                        limit + max(2.0, limit * 0.1) if limit else None,
+                        f"took longer than --timeout ({limit:g} s), in a call the time limit cannot interrupt: its "
+                        "worker was stopped; skipped")
+    window: deque = deque()  # what to do with each result, in input order
+    depth = max(2, options.jobs * 4)
+    written: list[int] = []  # entries whose outputs this run wrote
+    sinks: set = set()  # corpus outputs still being written: on a crash their temp files go
+    inflight: set = set()  # pages sent to the workers whose results are not in
+
+    def push(then) -> None:
+        window.append(then)
+        while len(window) > depth:
+            window.popleft()()
+
+    try:
+        pages: list = []
 
         def send_pages() -> None:
-            if pages:
-                future = executor.submit(_clean_pages, list(pages), options.fmt)
-                push(lambda future=future: [take(*_page_result(r)) for r in future.result()])
-                pages.clear()
+            if not pages:
+                return
+            batch = list(pages)
+            inflight.update(batch)
+            task = executor.submit(_clean_page, [(entries[i].path, entries[i].target, entries[i].label)
+                                                 for i in batch], options.fmt, lost=_lost_page)
 
-        for kind, path, target in planned:
-            if not target.parent.resolve().is_relative_to(root):  # a symlink in OUTPUT pointing away
-                report(InputError(str(path), f"output path leaves the output folder ({target}); skipped").as_dict())
+            def then(task=task, batch=batch) -> None:
+                inflight.difference_update(batch)
+                for i, (stats, error) in zip(batch, task.result()):
+                    if error:
+                        report(error)
+                    else:
+                        summary.add(stats)
+                        written.append(i)
+                    progress.advance(entries[i].size if bytes_mode else 1)
+            push(then)
+            pages.clear()
+
+        for i in todo:
+            entry = entries[i]
+            if not entry.target.parent.resolve().is_relative_to(root):  # a symlink in OUTPUT pointing away
+                report(InputError(str(entry.path), f"output path leaves the output folder ({entry.target}); "
+                                                   "skipped").as_dict())
                 continue
-            if options.resume and target.exists():
-                summary.resumed += 1
-                continue
-            if kind == "page":
-                pages.append((path, target))
+            if entry.kind == "page":
+                pages.append(i)
                 if len(pages) >= PAGE_CHUNK:
                     send_pages()
             else:
                 send_pages()
-                _push_corpus(kind, path, target, options, executor, push, take, report, summary, sinks)
+                _push_corpus(i, entry, options, executor, push, report, summary, sinks, written, progress,
+                             bytes_mode)
         send_pages()
         while window:
             window.popleft()()
-    except BaseException:  # Ctrl-C, a kill signal turned exception, a bug: no half-written output stays
-        executor.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # Ctrl-C, SIGTERM, a bug: no half-written output stays
+        executor.shutdown(kill=True)
+        _remove_temps_of([entries[i] for i in inflight], options.fmt)  # of a worker that had to be killed
         for sink in list(sinks):
-            sink.__exit__(*sys.exc_info())
+            sink.abort()
+        errors.close()
         raise
-    finally:
-        executor.shutdown(wait=True)
-        if errors is not None:
-            errors.close()
+    executor.shutdown()
+    for i in written:  # an output that is gone (the folder removed under the batch) is not done
+        entry = entries[i]
+        if not entry.target.exists():
+            report(InputError(str(entry.path), f"its output {entry.target} is gone (removed while the batch ran?); "
+                                               "rerun with --resume").as_dict(), echo=summary.errors < 20)
+    errors.close()
     return summary
 
 
-def _page_result(result):
-    stats, error = result
-    return (None, error) if error else ("", stats)
+def _lost_page(page, reason: str):
+    return None, InputError(str(page[0]), reason).as_dict()
 
 
-def _push_corpus(kind, path, target, options, executor, push, take, report, summary, sinks) -> None:
+def _lost_record(fields: Fields, drop: bool):
+    def lost(rec, reason: str):
+        if isinstance(rec, InputError):
+            return None, None, rec.as_dict()
+        try:
+            rec = parse_record(*rec) if isinstance(rec, tuple) else rec
+        except InputError as exc:
+            return None, None, exc.as_dict()
+        error = InputError(rec.source, reason, rec.line).as_dict()
+        return (None if drop else dumps(failed_record(rec, fields, error["error"]))), None, error
+    return lost
+
+
+def _push_corpus(i, entry, options, executor, push, report, summary, sinks, written, progress, bytes_mode) -> None:
     """Queue a corpus in chunks; its output is written in order and appears when the last chunk is in."""
-    with open(path, "rb") as fh:
-        squeeze = compression(fh.read(8))
-    sink = atomic_open(target, squeeze)
-    out = sink.__enter__()
+    try:
+        with open(entry.path, "rb") as fh:
+            squeeze = compression(fh.read(8))
+        sink = _Sink(entry.target, squeeze)
+    except OSError as exc:
+        report(InputError(str(entry.path), f"cannot write its output {entry.target}: {exc.strerror or exc}").as_dict())
+        return
     sinks.add(sink)
     counts: dict = {}
+    lost = _lost_record(options.fields, options.drop_failed)
+    position = {"done": 0}
     try:
-        if kind == "warc":
-            records = warc_records(path, counts)
+        if entry.kind == "warc":
+            records = warc_records(entry.path, counts)
         else:
-            records = _jsonl_lines(path)
-        for chunk in _chunks(records, report, str(path)):
-            future = executor.submit(_clean_records, chunk, options.fields)
-            push(lambda future=future: [take(line, stats, out) for line, stats in future.result()])
+            records = _jsonl_lines(entry.path, options.limits.max_bytes, counts)
+        for chunk, offset in _chunks(records, report, str(entry.path), counts):
+            task = executor.submit(_clean_record, chunk, options.fields, options.report, options.drop_failed,
+                                   lost=lost)
+
+            def then(task=task, offset=offset) -> None:
+                for line, stats, error in task.result():
+                    if line is not None:
+                        sink.write(line)
+                    if error:
+                        report(error)
+                    elif stats:
+                        summary.add(stats)
+                    if not bytes_mode:
+                        progress.advance()
+                if bytes_mode:
+                    progress.advance(max(0, min(offset, entry.size) - position["done"]))
+                    position["done"] = max(position["done"], min(offset, entry.size))
+            push(then)
     except BaseException:
         sinks.discard(sink)
-        sink.__exit__(*sys.exc_info())
+        sink.abort()
         raise
     summary.skipped += counts.get("skipped", 0)  # counted as the reader went
 
     def finish() -> None:
         sinks.discard(sink)
-        sink.__exit__(None, None, None)
+        why = sink.finish()
+        if why is None:
+            written.append(i)
+        else:
+            report(InputError(str(entry.path), f"cannot write its output {entry.target}: {why}").as_dict())
+        if bytes_mode and entry.size > position["done"]:
+            progress.advance(entry.size - position["done"])
     push(finish)
 
 
-def _jsonl_lines(path: Path):
-    with open_binary(path) as fh:
-        for number, line in jsonl_lines(fh, str(path)):
-            yield str(path), number, line
+def _jsonl_lines(path: Path, max_bytes: int, counts: dict):
+    with open(path, "rb") as raw, open_binary(raw) as fh:
+        for number, line in jsonl_lines(fh, str(path), max_bytes):
+            counts["offset"] = raw.tell()
+            yield line if isinstance(line, InputError) else (str(path), number, line)
 
 
-def _chunks(records, report, source: str):
-    """Lists of CHUNK records; a stream that breaks off is reported, what came before is kept."""
+def _chunks(records, report, source: str, counts: dict):
+    """(list of CHUNK records, input bytes read so far); a stream that breaks off is reported, what
+    came before is kept."""
     buffer = []
     try:
         for rec in records:
             buffer.append(rec)
             if len(buffer) >= CHUNK:
-                yield buffer
+                yield buffer, counts.get("offset", 0)
                 buffer = []
     except InputError as exc:
         report(exc.as_dict())
     if buffer:
-        yield buffer
+        yield buffer, counts.get("offset", 0)
 
 
 def write_outputs(doc: Document, target: Path, fmt: str) -> None:
     """The page's output, its metadata sidecar first: an output file means both are complete."""
     if fmt != "json":
-        meta = json.dumps(metadata(doc), ensure_ascii=False, indent=2) + "\n"
-        atomic_write(target.with_suffix(".meta.json"), meta)
+        atomic_write(target.with_suffix(".meta.json"), json_text(metadata(doc), indent=2) + "\n")
     atomic_write(target, render(doc, fmt))

@@ -65,6 +65,19 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
+def _inside(config: Path, rule_path: str) -> str:
+    """A rule path from a config file, resolved; it must stay inside the folder that holds the
+    file.  A repository's config is read by hooks run in it (pre-commit), and `rules: ["/"]`
+    must not make cleannews walk and parse the whole machine.  (The command line may point
+    anywhere: the person typing it chose to.)"""
+    home = config.parent.resolve()
+    resolved = (home / rule_path).resolve()
+    if not resolved.is_relative_to(home):
+        raise ConfigError(f"{config}: rule path {rule_path!r} leaves the folder of the configuration ({home}); "
+                          "rule paths in a config file must stay inside it")
+    return str(resolved)
+
+
 def _read_pyproject(path: Path) -> dict | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -93,7 +106,7 @@ def resolve(cli: dict, start: Path | None = None) -> dict[str, Setting]:
                     or (typ is list and not all(isinstance(v, str) for v in value))):
                 raise ConfigError(f"{path}: {key!r} must be {'a list of strings' if typ is list else typ.__name__}")
             if key == "rules":
-                value = [str((path.parent / v).resolve()) for v in value]
+                value = [_inside(path, v) for v in value]
             if key == "format" and value not in FORMATS:
                 raise ConfigError(f"{path}: 'format' must be one of {', '.join(FORMATS)}")
             settings[key] = Setting(value, str(path))

@@ -1,7 +1,6 @@
 """Records of a corpus (JSONL lines, WARC responses) through the same pipeline as pages."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from cleannews.document import Document
@@ -10,7 +9,7 @@ from cleannews.limits import Limits
 from cleannews.pipeline import clean_document
 from cleannews.ruleset import Rules
 from cleannews.streams import Record
-from cleannews.write import metadata
+from cleannews.write import json_text, metadata
 
 
 @dataclass(frozen=True)
@@ -23,11 +22,16 @@ class Fields:
     id: str = "id"
 
 
-def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits = Limits()) -> tuple[dict, Document]:
+REPORTS = ("full", "summary", "none")
+
+
+def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits = Limits(),
+                 report: str = "full") -> tuple[dict, Document]:
     """The record with its text field set to the clean text and a `cleannews` metadata field added.
 
     Every other field is kept as it was (page bytes from a WARC excepted).
     An HTML field, when present, is what gets cleaned; else the text field.
+    `report` says how much of the metadata goes in (see `report_of`).
     """
     data = record.data
     page = data.get(fields.html)
@@ -46,11 +50,43 @@ def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits 
         raise InputError(record.source, exc.reason, record.line) from None
     out = {k: v for k, v in data.items() if not isinstance(v, bytes)}
     out[fields.text] = doc.text
-    meta = metadata(doc)
-    meta.pop("source", None)
-    out["cleannews"] = meta
+    meta = report_of(metadata(doc), report)
+    if meta is not None:
+        out["cleannews"] = meta
     return out, doc
 
 
+def report_of(meta: dict, report: str) -> dict | None:
+    """What of a document's metadata a corpus record carries.
+
+    The full removal report (every removed block's text) makes a corpus
+    about 2.5 times its input; `summary` keeps what a corpus user filters
+    on (kind, language, title, stats, flags, characters removed per
+    category) and `none` adds no field at all."""
+    meta = {k: v for k, v in meta.items() if k != "source"}
+    if report == "none":
+        return None
+    if report == "summary":
+        removed = meta.pop("removed", [])
+        by_category: dict = {}
+        for r in removed:
+            by_category[r["category"]] = by_category.get(r["category"], 0) + len(r["text"])
+        meta["removed_chars"] = dict(sorted(by_category.items()))
+    return meta
+
+
+def failed_record(record: Record, fields: Fields, error: str) -> dict:
+    """A record that could not be cleaned, kept as it came (text unchanged, page bytes from a WARC
+    left out) with the error in its `cleannews` field: a corpus loses no record to one failure."""
+    data = record.data
+    out = {k: v for k, v in data.items() if not isinstance(v, bytes)}
+    if fields.text not in out and any(isinstance(v, bytes) for v in data.values()):
+        out[fields.text] = ""  # a WARC response: no text was there to keep
+    out["cleannews"] = {"error": error}
+    return out
+
+
 def dumps(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    """One JSONL line.  A string holding a lone surrogate (`"\\ud800"` in the input JSON) cannot
+    be written as UTF-8: that record is written with \\u escapes instead, the same value."""
+    return json_text(record) + "\n"

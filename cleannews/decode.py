@@ -54,16 +54,53 @@ def _to_text(data: bytes) -> tuple[str, str]:
     if declared:
         name = declared.group(1).decode("ascii", "ignore").lower()
         try:
-            if codecs.lookup(name).name != "utf-8":
-                return data.decode(name), name
+            codec = codecs.lookup(name).name
+            # a declaration readable as ASCII bytes cannot be in UTF-16/32: it lies
+            if codec != "utf-8" and not codec.startswith(("utf-16", "utf-32")):
+                text = data.decode(name)
+                return _unless_implausible(data, text, name)
         except (LookupError, UnicodeDecodeError):
             pass  # unknown or wrong declaration: detect instead
+    best = _detect(data)
+    if best is not None:
+        return data.decode(best, errors="replace"), best
+    return data.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _detect(data: bytes, trust_declaration: bool = True) -> str | None:
     from charset_normalizer import from_bytes  # brought by trafilatura
 
-    best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
-        return data.decode(best.encoding, errors="replace"), best.encoding
-    return data.decode("utf-8", errors="replace"), "utf-8"
+    best = from_bytes(data[:200_000], preemptive_behaviour=trust_declaration).best()
+    return best.encoding if best is not None and best.encoding else None
+
+
+_TAGS = re.compile(r"<[^>]*>|&\w+;")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def implausibility(text: str) -> float:
+    """How unlike text in any language `text` reads: charset_normalizer's mess ratio (odd
+    symbols, accents in odd places) plus the share of words whose case flips inside them
+    (Cyrillic bytes read as KOI8-R when they are cp1251 come out as "пПТЙЧ")."""
+    from charset_normalizer.md import mess_ratio
+
+    sample = _TAGS.sub(" ", text[:100_000])[:30_000]
+    words = _WORD.findall(sample)
+    flips = sum(any(a.islower() and b.isupper() for a, b in zip(w, w[1:])) for w in words)
+    return mess_ratio(sample, 1.0) + (flips / len(words) if words else 0.0)
+
+
+def _unless_implausible(data: bytes, text: str, declared: str) -> tuple[str, str]:
+    """The declared charset's text, unless it reads as mojibake and detection is confident of
+    another charset whose text reads well (pages declare iso-8859-1 over cp1251 bytes)."""
+    mine = implausibility(text)
+    if mine < 0.1:
+        return text, declared
+    other = _detect(data, trust_declaration=False)
+    if other is None or codecs.lookup(other).name == codecs.lookup(declared).name:
+        return text, declared
+    theirs = data.decode(other, errors="replace")
+    return (theirs, other) if implausibility(theirs) < mine / 2 else (text, declared)
 
 
 def sniff(text: str) -> str:

@@ -5,6 +5,8 @@ inputs failed, 2 usage error (click), 78 configuration or rule error
 (sysexits EX_CONFIG), 123 internal error.
 """
 
+import re
+
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_USAGE = 2
@@ -12,8 +14,25 @@ EXIT_CONFIG = 78
 EXIT_INTERNAL = 123
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal and one line long: control characters (ESC above all, newlines
+    in a file name) as escapes, as git quotes file names, so no input can drive the terminal or
+    split a one-line message."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class CleannewsError(Exception):
     exit_code = EXIT_FOUND
+
+
+class RefusedError(CleannewsError):
+    """The command cannot run as given (an output folder inside an input, a link where cleannews
+    would write): said before anything is read or written, exit 2 as for a usage error."""
+
+    exit_code = EXIT_USAGE
 
 
 class InputError(CleannewsError):

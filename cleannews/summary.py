@@ -16,41 +16,58 @@ def _console():
 
 
 class Silent:
-    def total(self, n: int | None) -> None:
+    def total(self, n: int | None, unit: str = "pages") -> None:
         pass
 
-    def advance(self) -> None:
+    def advance(self, n: int = 1) -> None:
         pass
 
 
 class _Bar:
+    """Pages when only pages are cleaned (their count is known); else bytes of input read, since
+    the number of records in a corpus is unknown until it is read."""
+
     def __init__(self, progress):
         self.progress = progress
-        self.task = progress.add_task("pages", total=None, rate="0")
+        self.task = progress.add_task("pages", total=None, rate="", done="")
+        self.unit = "pages"
 
-    def total(self, n: int | None) -> None:
+    def total(self, n: int | None, unit: str = "pages") -> None:
+        self.unit = unit
         self.progress.update(self.task, total=n)
 
-    def advance(self) -> None:
-        self.progress.advance(self.task)
+    def advance(self, n: int = 1) -> None:
+        self.progress.advance(self.task, n)
         task = self.progress.tasks[0]
-        if task.elapsed:
-            self.progress.update(self.task, rate=f"{task.completed / task.elapsed:.0f}")
+        if self.unit == "bytes":
+            done = f"{_size(task.completed)}/{_size(task.total or 0)}"
+            rate = f"{_size(task.completed / task.elapsed)}/s" if task.elapsed else ""
+        else:
+            done = f"{task.completed:,.0f}/{task.total:,.0f}" if task.total else f"{task.completed:,.0f}"
+            rate = f"{task.completed / task.elapsed:.0f} pages/s" if task.elapsed else ""
+        self.progress.update(self.task, rate=rate, done=done)
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
 
 
 @contextlib.contextmanager
 def progress_bar(enabled: bool | None = None):
-    """Yield an object told the total (when known) and each finished page."""
+    """Yield an object told the total (when known) and each finished page (or bytes read)."""
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
         yield Silent()
         return
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    columns = [SpinnerColumn(), TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]} pages/s"), TimeElapsedColumn(), TextColumn("ETA"),
+    columns = [SpinnerColumn(), TextColumn("cleaning"), BarColumn(), TextColumn("{task.fields[done]}"),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
                TimeRemainingColumn()]
     with Progress(*columns, console=_console(), transient=True) as progress:
         yield _Bar(progress)
@@ -72,8 +89,13 @@ def print_summary(summary, output, top: int = 5) -> None:
         table.add_row("already complete (--resume)", f"{summary.resumed:,}")
     if summary.skipped:
         table.add_row("WARC records skipped (not HTML)", f"{summary.skipped:,}")
+    if summary.skipped_files:
+        kinds = ", ".join(f"{n:,} {what}" for what, n in summary.skipped_files.most_common())
+        table.add_row("files skipped (not pages)", f"{sum(summary.skipped_files.values()):,} ({kinds})")
     for label, counter in (("top categories", summary.categories), ("top rules", summary.rules)):
         if counter:
             table.add_row(label, ", ".join(f"{name} {chars:,}" for name, chars in counter.most_common(top)))
     console.print(table)
-    console.print(f"cleannews: {summary.pages} pages cleaned, {summary.errors} errors", highlight=False)
+    skipped = sum(summary.skipped_files.values())
+    console.print(f"cleannews: {summary.pages} pages cleaned, {summary.errors} errors"
+                  + (f", {skipped} files skipped (not pages)" if skipped else ""), highlight=False)

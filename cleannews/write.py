@@ -43,9 +43,20 @@ def empty_reason(doc: Document) -> str:
     return "no article: every block was removed (" + ", ".join(sorted(categories)) + ")"
 
 
+def json_text(value, indent: int | None = None) -> str:
+    """JSON as UTF-8 text where it can be written so; with \\u escapes when a string holds a lone
+    surrogate (a JSON `"\\ud800"`, a file name that is not UTF-8), which UTF-8 cannot hold."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, ensure_ascii=True, indent=indent)
+    return text
+
+
 def render(doc: Document, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"text": doc.text, **metadata(doc)}, ensure_ascii=False, indent=2) + "\n"
+        return json_text({"text": doc.text, **metadata(doc)}, indent=2) + "\n"
     if fmt == "md":
         title = doc.metadata.get("title")
         body = doc.markdown_body
@@ -60,13 +71,16 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, compression: str | None = None, mode: int | None = None, binary: bool = False):
+def atomic_open(path: Path, compression: str | None = None, mode: int | None = None, binary: bool = False,
+                before_replace=None):
     """A text file that appears at `path` only once complete (temp file, fsync, rename).
 
     On any error, or Ctrl-C, the temp file goes and `path` is as it was.
     `compression` (gz, bz2, xz, zst) compresses what is written; `mode` is
     the new file's permission bits (default: what the umask leaves);
-    `binary` yields a byte stream instead of text.
+    `binary` yields a byte stream instead of text; `before_replace(temp
+    path)` runs last and may raise to call the whole write off (`fix` checks
+    there that the file did not change meanwhile).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,8 +88,8 @@ def atomic_open(path: Path, compression: str | None = None, mode: int | None = N
     try:
         with os.fdopen(fd, "wb") as raw:
             stream = _compressor(raw, compression)
-            with (stream if binary else io.TextIOWrapper(stream, encoding="utf-8", newline="",
-                                                         write_through=True)) as fh:
+            with (stream if binary else io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape",
+                                                         newline="", write_through=True)) as fh:
                 yield fh
                 fh.flush()
                 if stream is not raw:
@@ -83,6 +97,8 @@ def atomic_open(path: Path, compression: str | None = None, mode: int | None = N
                 raw.flush()
                 os.fsync(raw.fileno())
         os.chmod(tmp, _default_mode() if mode is None else mode)
+        if before_replace is not None:
+            before_replace(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -60,13 +60,12 @@ def test_batch_json_format_has_no_sidecars(tmp_path, run):
 
 def test_batch_goes_on_past_a_bad_file(tmp_path, run):
     src, dst = make_tree(tmp_path), tmp_path / "out"
-    (src / "text" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     (src / "text" / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    (src / "text" / "nul.txt").write_bytes(b"text\x00" * 100)  # NUL bytes inside a text: binary, skipped
     result = run("batch", src, "-o", dst)
     assert result.exit_code == 1
-    assert "image.png: binary data" in result.stderr
     assert "broken.html.gz: broken gzip data" in result.stderr
-    assert "4 pages cleaned, 2 errors" in result.stderr
+    assert "4 pages cleaned, 1 errors, 1 files skipped" in result.stderr
     assert (dst / "text" / "seed.txt").exists()
     assert "Traceback" not in result.stderr
 
@@ -78,3 +77,48 @@ def test_colliding_outputs_keep_whole_names(tmp_path, run):
     shutil.copy(BENCH / f"{WSJ}.html.gz", src / "page.html")
     assert run("batch", src, "-o", dst).exit_code == 0
     assert sorted(p.name for p in dst.iterdir() if p.suffix == ".txt") == ["page.html.txt", "page.txt.txt"]
+
+
+def scrape_folder(tmp_path):
+    """A folder as a scraper leaves it: pages beside their images, styles, scripts, fonts, data."""
+    src = make_tree(tmp_path)
+    assets = src / "assets"
+    assets.mkdir()
+    (assets / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (assets / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(200))
+    (assets / "font.woff2").write_bytes(b"wOF2\x00\x01\x00\x00" + bytes(200))
+    (assets / "icon.svg").write_text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>\n')
+    (assets / "style.css").write_text("body {\n  margin: 0;\n  color: #222;\n}\n.nav a { color: red; }\n")
+    (assets / "app.js").write_text("(function () {\n  var x = document.querySelector('.nav');\n"
+                                   "  x.addEventListener('click', function () { x.remove(); });\n})();\n")
+    (src / "data.json").write_text(json.dumps({"pages": [1, 2, 3], "site": "example"}, indent=2))
+    (src / "page.php").write_bytes((BENCH / f"{WSJ}.txt").read_bytes())  # a page under any name
+    return src
+
+
+def test_a_scrape_folder_skips_what_is_not_a_page_told_from_the_bytes(tmp_path, run):
+    src, dst = scrape_folder(tmp_path), tmp_path / "out"
+    result = run("batch", src, "-o", dst)
+    assert result.exit_code == 0, result.stderr
+    assert "5 pages cleaned, 0 errors, 7 files skipped (not pages)" in result.stderr
+    assert not (dst / "assets").exists() and not (dst / "data.txt").exists()
+    assert (dst / "page.txt").exists()
+
+
+def test_include_and_exclude_choose_files_by_glob(tmp_path, run):
+    src, dst = scrape_folder(tmp_path), tmp_path / "out"
+    assert run("batch", src, "-o", dst, "--include", "*.txt", "--include", "html/*").exit_code == 0
+    assert sorted(str(p.relative_to(dst)) for p in dst.rglob("*.txt")) == [
+        f"html/{WSJ}.txt", "html/ru/wday.txt", "text/seed.txt"]
+    assert run("batch", src, "-o", tmp_path / "o2", "--exclude", "html", "--exclude", "html/*",
+               "--exclude", "*.page").exit_code == 0
+    assert sorted(str(p.relative_to(tmp_path / "o2")) for p in (tmp_path / "o2").rglob("*.txt")) == [
+        "page.txt", "text/seed.txt"]
+
+
+def test_page_metadata_source_is_relative_to_the_source_root(tmp_path, run):
+    src, dst = make_tree(tmp_path), tmp_path / "out"
+    assert run("batch", src, "-o", dst).exit_code == 0
+    assert json.loads((dst / "html" / "ru" / "wday.meta.json").read_text())["source"] == "html/ru/wday.html"
+    assert run("batch", src / "text" / "seed.txt", "-o", tmp_path / "one").exit_code == 0
+    assert json.loads((tmp_path / "one" / "seed.meta.json").read_text())["source"] == "seed.txt"

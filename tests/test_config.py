@@ -58,3 +58,38 @@ def test_bad_configuration_is_a_one_line_error_with_exit_78(project, run, seed, 
     assert result.exit_code == 78
     assert message in result.stderr and str(project / ".cleannews.yaml") in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("rules", ['["/"]', '["../.."]', '["house/../../elsewhere"]'])
+def test_rule_paths_in_a_config_file_stay_inside_its_folder(project, run, tmp_path, rules, dirty_text):
+    """A repository's config, read by a hook run in it, must not send cleannews over the machine."""
+    (project / ".cleannews.yaml").write_text(f"rules: {rules}\n", encoding="utf-8")
+    result = run("check", dirty_text)
+    assert result.exit_code == 78 and "leaves the folder of the configuration" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_command_line_may_point_rules_anywhere(project, run, tmp_path, dirty_text):
+    (project / ".cleannews.yaml").write_text("languages: [en]\n", encoding="utf-8")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-rules"
+    elsewhere.mkdir()
+    (elsewhere / "r.yaml").write_text("""\
+category: promo
+rules:
+  - id: far.podcast
+    description: A podcast plug.
+    phrases: [listen to our podcast]
+    drop: [Listen to our podcast!]
+    keep: [He said he would listen to our podcast if it covered the trial in depth.]
+""", encoding="utf-8")
+    dirty_text.write_text("A first paragraph long enough to be an article body, with many words in it.\n"
+                          "Listen to our podcast!\n", encoding="utf-8")
+    result = run("check", dirty_text, "--rules", elsewhere)
+    assert result.exit_code == 1 and "far.podcast" in result.stdout
+
+
+@pytest.fixture
+def dirty_text(tmp_path, seed):
+    path = tmp_path / "article.txt"
+    path.write_bytes(seed["raw"].read_bytes())
+    return path

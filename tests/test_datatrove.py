@@ -70,7 +70,7 @@ def corpus(tmp_path_factory):
     records = bench_records()
     write_shards(root / "shards", records)
     batch = subprocess.run([sys.executable, "-m", "cleannews", "-q", "batch", root / "shards", "-o", root / "batch",
-                            "-j", "2"], capture_output=True, text=True, cwd=root)
+                            "-j", "2", "--report", "full", "--drop-failed"], capture_output=True, text=True, cwd=root)
     assert batch.returncode == 1, batch.stderr  # the binary record, reported and left out
     LocalPipelineExecutor(
         pipeline=[JsonlReader(str(root / "shards")), CleannewsExtractor(),

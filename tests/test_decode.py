@@ -49,3 +49,38 @@ def test_binary_is_refused_with_the_input_named():
 ])
 def test_sniff(text, kind):
     assert sniff(text) == kind
+
+
+def real_page(key: str) -> str:
+    import gzip
+    import re
+
+    from conftest import SAMPLES
+
+    html = gzip.decompress((SAMPLES / "bench" / f"{key}.html.gz").read_bytes()).decode("utf-8")
+    return re.sub(r"<meta[^>]+charset[^>]*>", "", html, flags=re.I)
+
+
+WDAY = "3c6d3381ef52ca26be2fbde19c1b0fe17d85682b726dfecf5e300c1ca34546b1"  # a Russian news page
+WSJ = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"  # an English one
+
+
+def declared(html: str, charset: str) -> str:
+    return html.replace("<head>", f'<head><meta charset="{charset}">', 1)
+
+
+@pytest.mark.parametrize("real", ["cp1251", "koi8-r"])
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252", "koi8-r", "cp1251", "utf-16", "utf-32"])
+def test_a_wrong_declared_charset_gives_way_to_a_confident_detection(real, charset):
+    html = real_page(WDAY)
+    words = "инстаграм, кулинария, рецепты, опрос, советы, блогеры"
+    assert words in html
+    doc = decode(Document("x", data=declared(html, charset).encode(real, errors="replace")))
+    assert words in doc.content, (charset, doc.encoding)
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252"])
+def test_a_right_declared_western_charset_is_kept(charset):
+    html = declared(real_page(WSJ), charset).replace("Subscribe", "Abonnieren Sie für Grüße à la café")
+    doc = decode(Document("x", data=html.encode(charset, errors="replace")))
+    assert doc.encoding == charset and "für Grüße à la café" in doc.content

@@ -1,13 +1,18 @@
 """`check` and `fix` on text, Markdown and JSONL files, and as real pre-commit hooks."""
+import codecs
 import errno
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
 
+from cleannews.cli import cli
 from conftest import ROOT
 
 
@@ -152,3 +157,161 @@ def test_pre_commit_hooks_fail_on_dirty_and_pass_after_fix(tmp_path, seed):
     assert fixed.returncode == 1  # pre-commit fails a hook that changed files, so the user re-adds them
     passed = hook("cleannews-check")
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+# ---- fix keeps every byte it does not remove ---------------------------------------------------
+
+LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def removed_lines(run, path) -> set[int]:
+    """The lines `check` reports (file:line: rule [category] text)."""
+    return {int(line[len(str(path)) + 1:].split(":", 1)[0]) for line in run("check", path).stdout.splitlines()}
+
+
+def assert_only_lines_removed(before: bytes, after: bytes, gone: set[int]):
+    """`after` is `before` minus whole lines (each kept line byte for byte, its own newline with
+    it): the lines of the removed blocks, and blank lines only."""
+    old, new = LINE.findall(before), LINE.findall(after)
+    assert gone
+    i = 0
+    for number, line in enumerate(old, 1):
+        if i < len(new) and new[i] == line and number not in gone:
+            i += 1
+        else:
+            assert number in gone or not line.strip(), (number, line)
+    assert i == len(new), "the fixed file holds a line the original does not"
+
+
+def seed_bytes(seed, newline=b"\n"):
+    return seed["raw"].read_bytes().replace(b"\n", newline)
+
+
+@pytest.mark.parametrize("make", [
+    pytest.param(lambda seed: seed_bytes(seed, b"\r"), id="cr-only"),
+    pytest.param(lambda seed: b"".join(line + (b"\r\n" if i % 3 == 0 else b"\n" if i % 3 == 1 else b"\r")
+                                       for i, line in enumerate(seed_bytes(seed).split(b"\n"))), id="mixed"),
+    pytest.param(lambda seed: seed_bytes(seed).replace(b"Support us", b"Support\xff us", 1)
+                 .replace(b"intelligence", b"intel\xffligence", 1), id="stray-invalid-byte"),
+    pytest.param(lambda seed: codecs.BOM_UTF16_LE + seed["raw"].read_text(encoding="utf-8").encode("utf-16-le"),
+                 id="utf-16"),
+    pytest.param(lambda seed: seed_bytes(seed, b"\r\n").rstrip(b"\r\n"), id="no-final-newline"),
+])
+def test_fix_removes_whole_lines_and_keeps_every_other_byte(tmp_path, run, seed, make):
+    path = tmp_path / "page.txt"
+    before = make(seed)
+    path.write_bytes(before)
+    gone = removed_lines(run, path)
+    assert run("fix", path).exit_code == 0
+    after = path.read_bytes()
+    if before.startswith(codecs.BOM_UTF16_LE):
+        before, after = before.decode("utf-16").encode("utf-8"), after.decode("utf-16").encode("utf-8")
+        assert path.read_bytes().startswith(codecs.BOM_UTF16_LE)
+    assert_only_lines_removed(before, after, gone)
+
+
+def test_fix_keeps_a_gzipped_file_gzipped(tmp_path, run, seed):
+    path = tmp_path / "page.txt.gz"
+    path.write_bytes(gzip.compress(seed_bytes(seed, b"\r\n")))
+    gone = removed_lines(run, path)
+    assert run("fix", path).exit_code == 0
+    assert path.read_bytes()[:2] == b"\x1f\x8b"
+    assert_only_lines_removed(seed_bytes(seed, b"\r\n"), gzip.decompress(path.read_bytes()), gone)
+
+
+def test_fix_jsonl_keeps_clean_records_blank_lines_and_crlf_byte_for_byte(tmp_path, run, seed):
+    path = tmp_path / "corpus.jsonl"
+    clean = b'  {"id": 1,   "text": "Clean paragraph."}  \r\n'
+    dirty = json.dumps({"id": 2, "text": seed["raw"].read_text(encoding="utf-8")}).encode() + b"\r\n"
+    path.write_bytes(clean + b"\r\n" + dirty + clean)
+    assert run("fix", path).exit_code == 0
+    lines = path.read_bytes().split(b"\n")
+    assert lines[0] + b"\n" == clean and lines[1] == b"\r" and lines[3] + b"\n" == clean
+    assert lines[2].endswith(b"}\r") and "Support us" not in json.loads(lines[2])["text"]
+
+
+def test_fix_goes_through_a_symlink_and_keeps_it(tmp_path, run, seed):
+    target, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    shutil.copy(seed["raw"], target)
+    link.symlink_to(target)
+    assert run("fix", link).exit_code == 0
+    assert link.is_symlink() and "Support us" not in target.read_text(encoding="utf-8")
+
+
+def test_fix_refuses_a_hard_linked_file_and_leaves_both_names(tmp_path, run, seed):
+    path, other = tmp_path / "a.txt", tmp_path / "b.txt"
+    shutil.copy(seed["raw"], path)
+    os.link(path, other)
+    result = run("fix", path)
+    assert result.exit_code == 1 and "has 2 hard links" in result.stderr
+    assert os.stat(path).st_ino == os.stat(other).st_ino and path.read_bytes() == seed["raw"].read_bytes()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_fix_keeps_the_owner_and_group(tmp_path, run, seed):
+    path = tmp_path / "theirs.txt"
+    shutil.copy(seed["raw"], path)
+    os.chown(path, 1234, 5678)
+    assert run("fix", path).exit_code == 0
+    assert (os.stat(path).st_uid, os.stat(path).st_gid) == (1234, 5678)
+    assert "Support us" not in path.read_text(encoding="utf-8")
+
+
+def test_fix_refuses_a_file_that_changed_while_it_ran(tmp_path, run, seed, monkeypatch):
+    import cleannews.fix as fix
+
+    path = tmp_path / "growing.txt"
+    shutil.copy(seed["raw"], path)
+    scan = fix._removals
+
+    def scan_then_append(*args, **kwargs):  # another program appends while the rules run
+        found = scan(*args, **kwargs)
+        with open(path, "ab") as fh:
+            fh.write(b"\nA paragraph added meanwhile.\n")
+        return found
+    monkeypatch.setattr(fix, "_removals", scan_then_append)
+    result = run("fix", path)
+    assert result.exit_code == 1 and "changed while it was being fixed; left untouched" in result.stderr
+    assert path.read_bytes() == seed["raw"].read_bytes() + b"\nA paragraph added meanwhile.\n"
+
+
+# ---- bad records and what check prints ---------------------------------------------------------
+
+def test_bad_jsonl_records_are_errors_in_check_and_fix(tmp_path, run, seed):
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps({"id": 1, "text": "Fine text."}), "{broken", json.dumps({"id": 3}),
+             json.dumps({"id": 4, "text": 5})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = path.read_bytes()
+    for command in ("check", "fix"):
+        result = run(command, path)
+        assert result.exit_code == 1, command
+        assert "fixed" not in result.stdout
+        assert f"{path}:2: not valid JSON" in result.stderr and f"{path}:3: record has no 'text' field" in result.stderr
+        assert f"{path}:4: field 'text' holds a JSON int" in result.stderr
+        assert "3 errors" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_check_escapes_control_characters_it_prints(tmp_path, run):
+    path = tmp_path / "esc.txt"
+    path.write_text("An article paragraph that is long enough to stay here.\n\n"
+                    "Sign up for our free weekly newsletter\x1b]0;pwned\x07\x1b[31m\n", encoding="utf-8")
+    result = run("check", path)
+    assert "newsletter" in result.stdout and "\\x1b" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "batch"])
+def test_a_missing_input_is_a_usage_error(tmp_path, run, command):
+    args = [command, tmp_path / "nope.txt"] + (["-o", tmp_path / "out"] if command == "batch" else [])
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_check_never_opens_a_fifo(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = subprocess.run([sys.executable, "-m", "cleannews", "check", tmp_path / "pipe.txt"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1 and "pipe.txt: a FIFO" in result.stderr

@@ -3,6 +3,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -143,7 +144,7 @@ def test_truncated_warc_keeps_the_records_before_the_break(tmp_path, run):
     data = (tmp_path / "full.warc.gz").read_bytes()
     (tmp_path / "cut.warc.gz").write_bytes(data[: int(len(data) * 0.6)])
     result = run("batch", tmp_path / "cut.warc.gz", "-o", tmp_path / "out")
-    assert result.exit_code == 1 and "cut.warc.gz: WARC breaks off after record" in result.stderr
+    assert result.exit_code == 1 and "cut.warc.gz:4: WARC breaks off in record 4" in result.stderr
     kept = [json.loads(line) for line in gzip.open(tmp_path / "out" / "cut.jsonl.gz", "rt", encoding="utf-8")]
     assert 1 <= len(kept) < 7 and all(r["text"] for r in kept)
 
@@ -161,6 +162,11 @@ def test_jsonl_bad_records_are_reported_by_line_and_the_rest_goes_on(tmp_path, r
     assert "holds a JSON int, not a page" in errors[8]
     assert run("batch", tmp_path / "c.jsonl", "-o", tmp_path / "out2").exit_code == 1
     kept = [json.loads(line)["id"] for line in (tmp_path / "out2" / "c.jsonl").read_text().splitlines()]
+    assert kept == [0, 1, 2, 5, 6, 7]  # records that fail are kept, text unchanged, the error beside it
+    failed = [json.loads(line) for line in (tmp_path / "out2" / "c.jsonl").read_text().splitlines()][-1]
+    assert failed["text"] == 7 and "holds a JSON int, not a page" in failed["cleannews"]["error"]
+    assert run("batch", tmp_path / "c.jsonl", "-o", tmp_path / "out3", "--drop-failed").exit_code == 1
+    kept = [json.loads(line)["id"] for line in (tmp_path / "out3" / "c.jsonl").read_text().splitlines()]
     assert kept == [0, 1, 2, 6]
 
 
@@ -285,7 +291,7 @@ def tree(folder):
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["ctrl-c", "term", "kill"])
 def test_interrupted_batch_leaves_only_complete_outputs_and_resume_finishes(tmp_path, many_pages, sig):
     src, full = many_pages
     out = tmp_path / "out"
@@ -296,8 +302,8 @@ def test_interrupted_batch_leaves_only_complete_outputs_and_resume_finishes(tmp_
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert not workers_left(out), "worker processes outlived the batch"
-    if sig == signal.SIGINT:
-        assert proc.returncode == 130
+    if sig != signal.SIGKILL:
+        assert proc.returncode == (130 if sig == signal.SIGINT else 143)
         assert "rerun with --resume" in proc.stderr.read()
         assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # nothing half-written left
     expected = tree(full)
@@ -321,3 +327,224 @@ def test_a_missing_dependency_is_one_line_not_a_traceback(seed):
     assert result.stderr.strip().splitlines() == [
         "cleannews: cannot run: import of cssselect halted; None in sys.modules "
         "(install cleannews with its dependencies: pip install .)"]
+
+
+# ---- one bad entry never stops, hangs or empties a batch ------------------------------------------
+
+def batch_cli(*args, timeout=120, preexec_fn=None):
+    return subprocess.run([sys.executable, "-m", "cleannews", "batch", *map(str, args)], capture_output=True,
+                          timeout=timeout, preexec_fn=preexec_fn)
+
+
+def test_bad_entries_in_a_tree_are_one_line_each_and_the_rest_is_cleaned(tmp_path, seed):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    raw = seed["raw"].read_bytes()
+    (src / "good.txt").write_bytes(raw)
+    (src / os.fsdecode(b"caf\xe9.txt")).write_bytes(raw)  # a name that is not UTF-8
+    (src / "dangling.txt").symlink_to(tmp_path / "nowhere")
+    (src / "loop").symlink_to(src / "loop")
+    os.mkfifo(src / "pipe.txt")  # opened for reading, it would block the batch for ever
+    (src / "corpus.jsonl").write_text('{"id": "r1", "text": "A line of text."}\n'
+                                      '{"id": "r2\\ud800", "text": "Another line of text."}\n', encoding="utf-8")
+    result = batch_cli(src, "-o", out)
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(Path(e["path"]).name for e in errors) == ["dangling.txt", "loop"]
+    assert "dangling" in errors[0]["error"] and "symlink loop" in errors[1]["error"]
+    assert (out / "good.txt").read_text(encoding="utf-8") == seed["clean"]
+    assert (out / os.fsdecode(b"caf\xe9.txt")).read_text(encoding="utf-8") == seed["clean"]
+    meta = json.loads((out / os.fsdecode(b"caf\xe9.meta.json")).read_bytes())
+    assert meta["source"] == os.fsdecode(b"caf\xe9.txt")
+    ids = [json.loads(line)["id"] for line in (out / "corpus.jsonl").read_bytes().splitlines()]
+    assert ids == ["r1", "r2\ud800"]
+    assert b"1 a FIFO" in result.stderr and not (out / "pipe.txt").exists()
+
+
+def test_a_full_disk_is_one_line_per_output_and_resume_repairs_it(tmp_path, seed):
+    """Files may not grow past 20 kB (RLIMIT_FSIZE: writes fail with EFBIG, as a full disk's do)."""
+    import resource
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for i in range(3):
+        (src / f"p{i}.txt").write_bytes(seed["raw"].read_bytes())
+    lines = [json.dumps({"id": i, "text": seed["raw"].read_text(encoding="utf-8")}) for i in range(20)]
+    (src / "big.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+    full = batch_cli(src, "-o", out, preexec_fn=small_files)
+    assert full.returncode == 1 and b"Traceback" not in full.stderr
+    assert b"big.jsonl: cannot write its output" in full.stderr
+    assert all((out / f"p{i}.txt").read_text(encoding="utf-8") == seed["clean"] for i in range(3))
+    assert not (out / "big.jsonl").exists() and not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert "big.jsonl" in (out / "errors.jsonl").read_text(encoding="utf-8")
+    resumed = batch_cli(src, "-o", out, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert len((out / "big.jsonl").read_text(encoding="utf-8").splitlines()) == 20
+    assert not (out / "errors.jsonl").exists()  # the failure it repaired is no longer listed
+
+
+# ---- streams keep every record that can be read ----------------------------------------------------
+
+def test_a_huge_jsonl_line_is_refused_in_bounded_memory_and_the_next_lines_follow(tmp_path):
+    path = tmp_path / "c.jsonl.gz"
+    with gzip.open(path, "wb", compresslevel=1) as fh:
+        fh.write(b'{"id": 0, "text": "Before the big one."}\n')
+        fh.write(b'{"id": 1, "text": "' + b"x" * 60_000_000 + b'"}\n')  # 60 MB in one line, 60 kB gzipped
+        fh.write(b'{"id": 2, "text": "After the big one."}\n')
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    result = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "cleannews", "batch", str(path),
+                             "-o", str(tmp_path / "out"), "-j", "1"], capture_output=True, text=True, timeout=300)
+    assert "c.jsonl.gz:2: record larger than --max-bytes" in result.stderr
+    assert int(result.stdout) < 150_000  # kB: the line was never held whole (that took over 250 MB)
+    kept = [json.loads(line)["id"] for line in gzip.open(tmp_path / "out" / "c.jsonl.gz", "rt")]
+    assert kept == [0, 2]
+
+
+@pytest.mark.parametrize("kind", ["zst", "gz"])
+def test_every_intact_frame_around_a_broken_one_is_kept(tmp_path, run, kind):
+    """Three zstd frames (or gzip members, as `cat a.gz b.gz c.gz` makes), the second one broken."""
+    def pack(data):
+        return zstandard.ZstdCompressor().compress(data) if kind == "zst" else gzip.compress(data, mtime=0)
+    frames = [pack("".join(json.dumps({"id": f * 10 + i, "text": f"Record {f}.{i} of the corpus."}) + "\n"
+                           for i in range(10)).encode()) for f in range(3)]
+    broken = frames[1][:20] + bytes(b ^ 0x55 for b in frames[1][20:])
+    name = f"c.jsonl.{kind}"
+    (tmp_path / name).write_bytes(frames[0] + broken + frames[2])
+    result = run("batch", tmp_path / name, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{name}:11: broken {kind} data" in result.stderr and "after line 10; reading goes on" in result.stderr
+    data = (tmp_path / "out" / name).read_bytes()
+    data = zstandard.ZstdDecompressor().decompressobj().decompress(data) if kind == "zst" else gzip.decompress(data)
+    assert [json.loads(line)["id"] for line in data.splitlines()] == list(range(10)) + list(range(20, 30))
+
+
+def three_page_warc(path, gzip_records):
+    import random
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    starts = []
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=gzip_records)
+        for i in range(3):
+            starts.append(fh.tell())
+            words = random.Random(i).choices(PAGES[i].read_text(encoding="utf-8").split(), k=600)
+            body = f"<html><body><article><p>{' '.join(words)}</p></article></body></html>".encode()
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://example.com/{i}", "response",
+                                                          payload=io.BytesIO(body), http_headers=headers))
+        starts.append(fh.tell())
+    return starts
+
+
+@pytest.mark.parametrize("gzip_records", [False, True], ids=["warc", "warc.gz"])
+def test_a_damaged_warc_record_is_skipped_and_the_records_after_it_are_kept(tmp_path, run, gzip_records):
+    name = "crawl.warc.gz" if gzip_records else "crawl.warc"
+    starts = three_page_warc(tmp_path / name, gzip_records)
+    data = (tmp_path / name).read_bytes()
+    middle = (starts[1] + starts[2]) // 2
+    (tmp_path / name).write_bytes(data[:middle] + data[middle + 300:])  # 300 bytes gone from record 2
+    result = run("batch", tmp_path / name, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{name}:2: WARC record 2 is damaged" in result.stderr and "WARNING" not in result.stderr
+    opener = gzip.open if gzip_records else open
+    with opener(tmp_path / "out" / ("crawl.jsonl.gz" if gzip_records else "crawl.jsonl"), "rt") as fh:
+        assert [json.loads(line)["url"] for line in fh] == ["https://example.com/0", "https://example.com/2"]
+
+
+# ---- outputs never overwrite, collide or escape ------------------------------------------------------
+
+@pytest.mark.parametrize("where", [".", "out"], ids=["output-is-input", "output-inside-input"])
+def test_an_output_folder_inside_an_input_is_refused(tmp_path, run, seed, where):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed["raw"], src / "page.txt")
+    result = run("batch", src, "-o", src / where)
+    assert result.exit_code == 2 and "inside the input" in result.stderr or "is the input" in result.stderr
+    assert sorted(p.name for p in src.iterdir()) == ["page.txt"]
+    assert (src / "page.txt").read_bytes() == seed["raw"].read_bytes()
+
+
+def test_an_output_that_would_overwrite_an_input_is_refused(tmp_path, run, seed):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "c.jsonl").write_text(json.dumps({"id": 1, "text": "Text."}) + "\n", encoding="utf-8")
+    before = (out / "c.jsonl").read_bytes()
+    result = run("batch", out / "c.jsonl", "-o", out)
+    assert result.exit_code == 2 and "would overwrite an input" in result.stderr
+    assert (out / "c.jsonl").read_bytes() == before
+
+
+def test_inputs_of_two_sources_never_share_an_output(tmp_path, run, seed):
+    for name, data in (("d1", seed["raw"].read_bytes()), ("d2", b"The second page, a different one.\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "page.txt").write_bytes(data)
+    (tmp_path / "d2" / "other.txt").write_bytes(b"A page only d2 has.\n")
+    out = tmp_path / "out"
+    assert run("batch", tmp_path / "d1", tmp_path / "d2", "-o", out).exit_code == 0
+    assert (out / "d1" / "page.txt.txt").read_text(encoding="utf-8") == seed["clean"]
+    assert (out / "d2" / "page.txt.txt").read_text(encoding="utf-8") == "The second page, a different one.\n"
+    assert (out / "other.txt").exists()
+    again = run("batch", tmp_path / "d1", tmp_path / "d2", "-o", out, "--resume")
+    assert again.exit_code == 0 and "already complete" in again.stderr and "0 pages cleaned" in again.stderr
+
+
+def test_nothing_is_written_through_a_link_out_of_the_output_folder(tmp_path, run, seed):
+    shutil.copy(seed["raw"], tmp_path / "page.txt")
+    (tmp_path / "broken.txt").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    out, outside = tmp_path / "out", tmp_path / "outside.jsonl"
+    out.mkdir()
+    outside.write_text("precious\n")
+    (out / "errors.jsonl").symlink_to(outside)
+    for extra in ((), ("--resume",)):
+        result = run("batch", tmp_path / "page.txt", tmp_path / "broken.txt", "-o", out, *extra)
+        assert result.exit_code == 2 and "errors.jsonl is a symlink" in result.stderr
+    assert outside.read_text() == "precious\n"
+
+
+def test_an_output_folder_removed_during_the_batch_is_not_a_success(tmp_path, many_pages):
+    src, _ = many_pages
+    out = tmp_path / "out"
+    proc = start_batch(src, out)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 10:
+        time.sleep(0.05)
+    shutil.rmtree(out, ignore_errors=True)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1, stderr
+    assert "is gone (removed while the batch ran?); rerun with --resume" in stderr
+
+
+def test_resume_removes_the_temp_files_a_killed_run_left(tmp_path, run, seed):
+    shutil.copy(seed["raw"], tmp_path / "page.txt")
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    stale = [out / ".page.txt.k3j_9x2a.tmp", out / "sub" / ".c.jsonl.abcdefgh.tmp"]
+    for path in stale:
+        path.write_text("half a file")
+    (out / "notes.tmp").write_text("not ours")
+    assert run("batch", tmp_path / "page.txt", "-o", out, "--resume").exit_code == 0
+    assert not any(p.exists() for p in stale) and (out / "notes.tmp").exists()
+
+
+def test_error_lines_stay_one_line_whatever_the_file_name(tmp_path, run, seed):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed["raw"], src / "good.txt")
+    (src / "dang\nling\x1b[2J").symlink_to(tmp_path / "nowhere")
+    result = run("-q", "batch", src, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"cleannews: {src}/dang\\x0aling\\x1b[2J: a symlink to nothing (dangling); skipped"]
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, run, seed):
+    (tmp_path / "afile").write_text("x")
+    result = run("batch", seed["raw"], "-o", tmp_path / "afile" / "out")
+    assert result.exit_code == 1 and result.stderr.strip().splitlines() == [
+        f"cleannews: {tmp_path / 'afile' / 'out'}: cannot create the output folder (Not a directory)"]

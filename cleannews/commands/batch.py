@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
 import click
 
-from cleannews.commands.common import (FORMAT, SITE, field_options, global_flag, limit_options, limits, load, output_format,
-                                       rule_options)
+from cleannews.commands.common import (FORMAT, SITE, fail, field_options, global_flag, limit_options, limits, load,
+                                       notice, output_format, rule_options)
+from cleannews.errors import CleannewsError
 
 EPILOG = """\b
 Examples:
@@ -25,20 +27,32 @@ Examples:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores). The output is the same whatever the number.")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output is already complete.")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Only files whose path (relative to its source) or name matches (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Leave out files whose path (relative to its source) or name matches (repeatable).")
+@click.option("--report", type=click.Choice(["full", "summary", "none"]), default="summary", show_default=True,
+              help="Metadata in each JSONL record's `cleannews` field: full (every removed block's text), "
+                   "summary (stats, flags, characters removed per category), none.")
+@click.option("--drop-failed", is_flag=True,
+              help="Leave a record that fails out of the output corpus (default: kept, text unchanged, the "
+                   "error in its `cleannews` field).")
 @SITE
 @field_options
 @limit_options
 @rule_options
-def batch(sources, output, fmt, jobs, resume, site, text_field, html_field, url_field, id_field,
-          max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
+def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_failed, site, text_field, html_field,
+          url_field, id_field, max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
     """Clean every page, JSONL corpus and WARC file under SOURCES into OUTPUT.
 
     Pages: SRC/a/b.html becomes OUTPUT/a/b.txt with OUTPUT/a/b.meta.json
     beside it (txt, md; json holds both).  JSONL corpora (also .gz, .bz2,
     .xz, .zst) keep their names, each record with its text field cleaned and
     a `cleannews` metadata field added.  WARC files become JSONL records of
-    their HTML responses.  Bad inputs go to OUTPUT/errors.jsonl, the batch
-    goes on, and the exit code is 1.
+    their HTML responses.  Files that are no page (images, CSS, scripts,
+    fonts, JSON documents, FIFOs: told from the bytes) are skipped and
+    counted.  Bad inputs go to OUTPUT/errors.jsonl, the batch goes on, and
+    the exit code is 1.
     """
     from cleannews.batch import Options, run_batch
     from cleannews.corpus import Fields
@@ -47,15 +61,30 @@ def batch(sources, output, fmt, jobs, resume, site, text_field, html_field, url_
     ruleset = load(extra_rules, no_builtin_rules, disable, site=site)  # a rule error stops here, before any page
     options = Options(fmt=output_format(fmt), resume=resume, jobs=jobs or os.cpu_count() or 1,
                       fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec,
-                      limits=limits(max_bytes, timeout, max_removed))
+                      limits=limits(max_bytes, timeout, max_removed), report=report, drop_failed=drop_failed,
+                      include=include, exclude=exclude)
     quiet = global_flag("quiet")
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with progress_bar(enabled=False if quiet else None) as progress:
-            summary = run_batch(list(sources), output, options, progress=progress)
-    except KeyboardInterrupt:
-        click.echo("cleannews: interrupted; every output written is complete: rerun with --resume to finish",
-                   err=True)
-        sys.exit(130)
+            summary = run_batch(list(sources), output, options, progress=progress,
+                                on_skip=lambda path, why: notice(f"{path}: {why}; skipped", verbose=True))
+    except CleannewsError as exc:  # the batch cannot run as given (an output folder inside an input)
+        fail(exc)
+    except (KeyboardInterrupt, _Terminated) as exc:
+        click.echo(f"cleannews: {'terminated' if isinstance(exc, _Terminated) else 'interrupted'}; every output "
+                   "written is complete: rerun with --resume to finish", err=True)
+        sys.exit(143 if isinstance(exc, _Terminated) else 130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if not quiet:
         print_summary(summary, output)
     sys.exit(1 if summary.errors else 0)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, handled as Ctrl-C is: workers stopped, temp files removed, exit 143."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated()

@@ -23,19 +23,23 @@ Examples:
 
 
 def _run(paths, write, fields, ruleset, bounds) -> int:
+    from cleannews.errors import printable
     from cleannews.fix import check_path
 
     found = failed = 0
     for path in paths:
         try:
-            findings = check_path(path, ruleset, fields, write=write, limits=bounds)
+            findings, errors = check_path(path, ruleset, fields, write=write, limits=bounds)
         except InputError as exc:
             failed += 1
-            click.echo(f"cleannews: {exc}", err=True)
+            click.echo(f"cleannews: {printable(str(exc))}", err=True)
             continue
         found += bool(findings)
         for finding in findings:
             click.echo(("fixed " if write else "") + str(finding))
+        for error in errors:  # bad records of a JSONL file: errors, counted, and the exit code says so
+            failed += 1
+            click.echo(f"cleannews: {printable(str(error))}", err=True)
     notice(f"{len(paths)} files, {found} {'fixed' if write else 'with boilerplate'}, {failed} errors")
     return 1 if failed or (found and not write) else 0
 

@@ -113,10 +113,12 @@ def _container(input: str) -> str:
 
 
 def _stream(input: str, output: Path | None, fields, ruleset, bounds) -> int:
-    """Records in, records out, one at a time; a bad line is reported and skipped."""
+    """Records in, records out, one at a time, as batch writes them (summary report; a
+    record that fails kept with its text unchanged); a line that is no record is
+    reported and skipped."""
     import contextlib
 
-    from cleannews.corpus import clean_record, dumps
+    from cleannews.corpus import clean_record, dumps, failed_record
     from cleannews.streams import jsonl_records
     from cleannews.write import atomic_open
 
@@ -128,16 +130,18 @@ def _stream(input: str, output: Path | None, fields, ruleset, bounds) -> int:
         except OSError as exc:
             cannot_write(output, exc)
         try:
-            for record in jsonl_records(sys.stdin.buffer if input == "-" else Path(input), source):
+            for record in jsonl_records(sys.stdin.buffer if input == "-" else Path(input), source, bounds.max_bytes):
                 try:
                     records += 1
                     if isinstance(record, InputError):
                         raise record
-                    out.write(dumps(clean_record(record, fields, ruleset, bounds)[0]))
-                    out.flush()
-                except InputError as exc:
+                    out.write(dumps(clean_record(record, fields, ruleset, bounds, report="summary")[0]))
+                except InputError as exc:  # kept, text unchanged, as batch keeps it
                     failed += 1
                     click.echo(f"cleannews: {exc}", err=True)
+                    if not isinstance(record, InputError):
+                        out.write(dumps(failed_record(record, fields, str(exc))))
+                out.flush()
         except InputError as exc:  # the stream itself broke off
             click.echo(f"cleannews: {exc}", err=True)
             return 1
