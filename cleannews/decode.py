@@ -103,10 +103,18 @@ def _unless_implausible(data: bytes, text: str, declared: str) -> tuple[str, str
     return (theirs, other) if implausibility(theirs) < mine / 2 else (text, declared)
 
 
+def _markup_first(head: str) -> bool:
+    """A page of markup starts with a tag; one that starts with text is HTML only when tags
+    are as dense as text (a line each, about): a blog post quoting HTML code is text."""
+    if head.lstrip("\ufeff \t\r\n").startswith("<"):
+        return True
+    return len(_TAG.findall(head)) >= head.count("\n")
+
+
 def sniff(text: str) -> str:
     """html, markdown or text, from the content alone."""
     head = text[:20_000]
-    if "<" in head and (_HTML.search(head[:4096]) or len(_TAG.findall(head)) >= 5):
+    if "<" in head and (_HTML.search(head[:4096]) or len(_TAG.findall(head)) >= 5) and _markup_first(head):
         return "html"
     if any(c in head for c in "#[>*_") and len(_MD.findall(head)) >= 3:  # what every markdown mark starts with
         return "markdown"

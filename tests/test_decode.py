@@ -84,3 +84,14 @@ def test_a_right_declared_western_charset_is_kept(charset):
     html = declared(real_page(WSJ), charset).replace("Subscribe", "Abonnieren Sie für Grüße à la café")
     doc = decode(Document("x", data=html.encode(charset, errors="replace")))
     assert doc.encoding == charset and "für Grüße à la café" in doc.content
+
+
+def test_a_text_page_quoting_html_is_text():
+    """A blog post's text that quotes HTML code (a real page of the readability set) is text:
+    it starts with prose, and its tags are few beside its lines; a page of markup starts with a tag."""
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "readability" / "text" / "001.txt"
+    text = page.read_text(encoding="utf-8")
+    assert "<html>" in text and sniff(text) == "text"
+    assert sniff("<div>" + "<p>A paragraph.</p>\n" * 6 + "</div>") == "html"

@@ -548,3 +548,16 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, run, seed):
     result = run("batch", seed["raw"], "-o", tmp_path / "afile" / "out")
     assert result.exit_code == 1 and result.stderr.strip().splitlines() == [
         f"cleannews: {tmp_path / 'afile' / 'out'}: cannot create the output folder (Not a directory)"]
+
+
+def test_clean_holds_its_timeout_on_one_huge_page(tmp_path):
+    """`clean` cleans its page in a child it can stop, so --timeout holds inside a native call too."""
+    import subprocess
+    import sys
+
+    page = tmp_path / "huge.html"
+    page.write_text("<html><body>" + "<p>word and more words here.</p>" * 200_000 + "</body></html>")
+    result = subprocess.run([sys.executable, "-m", "cleannews", "clean", "--timeout", "1", "--max-bytes",
+                             "100000000", page], capture_output=True, text=True)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "--timeout (1 s)" in result.stderr and "huge.html" in result.stderr

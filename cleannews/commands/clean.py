@@ -41,7 +41,6 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
     An INPUT whose bytes are a JSONL corpus is streamed so without the flag;
     with --format txt, json or md it is refused.
     """
-    from cleannews.pipeline import clean_document
     from cleannews.read import read_path
     from cleannews.write import atomic_write, render
 
@@ -70,7 +69,7 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
 
         sys.exit(_stream(input, output, Fields(text_field, html_field, url_field, id_field), ruleset, bounds))
     try:
-        doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
+        doc = _clean_within_limit(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, bounds)
         text = render(doc, fmt)
         notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.removed)} removed, "
                f"{len(doc.text):,} characters kept" + (f" ({doc.metadata['empty']})" if 'empty' in doc.metadata else ""),
@@ -87,6 +86,23 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback
         click.echo(f"cleannews: {input}: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+def _clean_within_limit(doc, ruleset, bounds):
+    """clean_document, with --timeout held from outside: the in-process alarm cannot stop a
+    native call (libxml2 on a huge tree), so the page is cleaned in a forked child that is
+    killed past the limit (a little over it, so the alarm's own message wins when it can)."""
+    from functools import partial
+
+    from cleannews.errors import InputError
+    from cleannews.pipeline import clean_document
+    from cleannews.pool import call_with_limit
+
+    limit = bounds.timeout + max(2.0, bounds.timeout * 0.1) if bounds.timeout else None
+    ok, result = call_with_limit(partial(clean_document, limits=bounds), (doc, ruleset), limit)
+    if not ok:
+        raise InputError(doc.source, f"took longer than --timeout ({bounds.timeout:g} s): {result}")
+    return result
 
 
 def _shown(input: str) -> str:
