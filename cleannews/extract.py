@@ -91,7 +91,9 @@ def _metadata(tree, url: str | None):
         meta.title = _title(tree) or M.extract_title(tree)
     if not meta.author:
         meta.author = _author(tree)
-    if not meta.url:
+    if url:  # the URL the user gave (--url, a record's field) names the page: its host is the site
+        meta.url = url
+    elif not meta.url:
         meta.url = M.extract_url(tree, url)
     if meta.url:
         meta.hostname = M.extract_domain(meta.url, fast=True)
@@ -113,6 +115,9 @@ def _metadata(tree, url: str | None):
     if not meta.tags:
         meta.tags = M.extract_catstags("tag", tree)
     meta.clean_and_trim()
+    for field in ("categories", "tags"):  # a page's meta keywords arrive as one "a, b, c" string
+        values = getattr(meta, field) or []
+        setattr(meta, field, list(dict.fromkeys(v.strip() for value in values for v in value.split(",") if v.strip())))
     return meta
 
 

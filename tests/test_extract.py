@@ -166,7 +166,23 @@ def test_metadata_equals_extract_metadata(name):
     if _title(tree):
         assert set(ours["title"].split()) <= set(tree.findtext(".//head/title").split())
         ours["title"] = theirs["title"]
+    for field in ("categories", "tags"):  # ours are split at commas
+        theirs[field] = list(dict.fromkeys(v.strip() for value in theirs[field] or [] for v in value.split(",")
+                                           if v.strip()))
     assert {k: ours[k] for k in META_FIELDS} == {k: theirs[k] for k in META_FIELDS}
+
+
+def test_given_url_names_the_site_and_tags_are_a_list():
+    """Issue 15 item 15: --url wins over the page's canonical link; keywords are one tag each."""
+    from trafilatura import load_html
+
+    tree = load_html('<html><head><title>Storm | Example</title><meta name="keywords" content="storm, coast, storm">'
+                     '<link rel="canonical" href="https://www.example.com/storm"></head><body><h1>Storm</h1>'
+                     f'<p>{"The storm reached the coast. " * 20}</p></body></html>')
+    meta = _metadata(tree, "https://news.mirror.org/x").as_dict()
+    assert meta["url"] == "https://news.mirror.org/x" and "mirror.org" in meta["hostname"]
+    assert meta["tags"] == ["storm", "coast"]
+    assert "example.com" in _metadata(tree, None).as_dict()["hostname"]
 
 
 @pytest.mark.parametrize("head, h1, expected", [
