@@ -175,6 +175,8 @@ def _classify(text: str, counted: tuple[int, int], size: int, indented: bool, st
     if density is None:
         density = STOPWORDS_HIGH if sentence else STOPWORDS_LOW
     if density < STOPWORDS_LOW:
+        if _TIME.search(text) and not sentence:  # "Published Nov 3, 2019 at 4:10 PM | Updated ...": a dateline
+            return BAD, "timestamp"
         return BAD, "few-stopwords"
     if indented and not sentence:
         return BAD, "list"
