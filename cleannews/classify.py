@@ -86,7 +86,7 @@ def classify(doc: Document) -> Document:
             break
         drops.update((left[q], why) for q, why in again.items())
     for pos, why in drops.items():
-        doc.remove(kept[pos], why, "boilerplate")
+        doc.remove(kept[pos], why, "boilerplate", "classifier")
     return doc
 
 

@@ -7,18 +7,25 @@ from cleannews.language import tally
 from cleannews.matching import normalize
 
 
+# The stages that remove text, in pipeline order: HTML elements named by selector rules, lines
+# the extraction left out, blocks the rule sets matched, the text classifier's verdicts, the
+# headline moved to the title, and a page judged to hold no article.
+STAGES = ("selector", "extract", "rules", "classifier", "headline", "judge")
+
+
 @dataclass
 class Removal:
-    """Why a block left the body: the rule, its category, and where it stood."""
+    """Why a block left the body: the rule, its category, the stage, and where it stood."""
 
     rule: str
     category: str
     text: str
     line: int  # 1-based line of the block in the decoded input (0: came out of HTML extraction)
     block: int  # position among the document's blocks
+    stage: str = "rules"  # one of STAGES
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "category": self.category, "text": self.text,
+        return {"rule": self.rule, "category": self.category, "stage": self.stage, "text": self.text,
                 "line": self.line, "block": self.block}
 
 
@@ -120,8 +127,8 @@ class Document:
         kept = [b.raw if self.kind == "markdown" else b.text for b in self.kept]
         return "\n\n".join(kept) + "\n" if kept else ""
 
-    def remove(self, index: int, rule: str, category: str) -> None:
-        """Mark block `index` removed; the first rule to claim a block keeps it."""
+    def remove(self, index: int, rule: str, category: str, stage: str = "rules") -> None:
+        """Mark block `index` removed by `stage`; the first rule to claim a block keeps it."""
         block = self.blocks[index]
         if block.removal is None:
-            block.removal = Removal(rule, category, block.text, block.line, index)
+            block.removal = Removal(rule, category, block.text, block.line, index, stage)

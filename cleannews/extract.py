@@ -262,7 +262,7 @@ def drop_selected(doc: Document, tree, selectors) -> list[Removal]:
                 if len(text) > WRAPPER_SHARE * page_chars:
                     continue
             if text:
-                removed.append(Removal(rule.id, rule.category, text, element.sourceline or 0, -1))
+                removed.append(Removal(rule.id, rule.category, text, element.sourceline or 0, -1, "selector"))
             element.drop_tree()
             dropped.add(element)
     return removed
@@ -374,7 +374,7 @@ def main_text(doc: Document, tree) -> str:
             or (i > last and _sentence(line)) for i, line in enumerate(lines)]
     for line, kept in zip(lines, keep):
         if not kept:
-            doc.dropped.append(Removal("extract.precision", "boilerplate", line, 0, -1))
+            doc.dropped.append(Removal("extract.precision", "boilerplate", line, 0, -1, "extract"))
     return "\n".join(plain(line) for line, kept in zip(lines, keep) if kept)
 
 

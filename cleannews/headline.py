@@ -33,7 +33,7 @@ def find_headline(doc: Document) -> Document:
         title = doc.metadata.get("title")
         first = doc.blocks[kept[0]]
         if title and (normalize(first.text) == normalize(title) or normalize(title).startswith(normalize(first.text))):
-            doc.remove(kept[0], "headline", "title")
+            doc.remove(kept[0], "headline", "title", "headline")
         return doc
     body = next((i for i in kept if doc.blocks[i].words >= BODY_WORDS), None)
     if body is None:
@@ -55,7 +55,7 @@ def find_headline(doc: Document) -> Document:
         block = doc.blocks[chosen]
         if block.removal is not None:  # the classifier took it as furniture: it is the title
             block.removal = None
-        doc.remove(chosen, "headline", "title")
+        doc.remove(chosen, "headline", "title", "headline")
     return doc
 
 
@@ -63,7 +63,7 @@ def _open(doc: Document, i: int) -> bool:
     """Block `i` may be the headline: kept, or taken by the classifier, which takes the
     headline for furniture (it lies outside the article); a rule's removal is final."""
     removal = doc.blocks[i].removal
-    return removal is None or removal.rule.startswith("classifier.")
+    return removal is None or removal.stage == "classifier"
 
 
 def _text_headline(doc: Document, body: int, before: list[int]) -> int | None:

@@ -83,6 +83,6 @@ def _index_page(doc: Document, kept: list[int], links) -> bool:
 
 def _empty(doc: Document, kept: list[int], rule: str, reason: str) -> Document:
     for i in kept:
-        doc.remove(i, rule, "boilerplate")
+        doc.remove(i, rule, "boilerplate", "judge")
     doc.metadata["empty"] = reason
     return doc

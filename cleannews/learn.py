@@ -71,7 +71,7 @@ _TOKEN = regex.compile(rf"({_NUMBER_RE})|({_DATE_WORD_RE})|(\s+)|(.)", regex.IGN
 _SHAPE = regex.compile(rf"{_NUMBER_RE}|{_DATE_WORD_RE}")
 _QUOTE_CLASS = {"'": "['’‘`]", '"': "[\"“”«»]"}
 _EDGE = r"[\p{P}\p{S}\s]*"
-_LEFT = frozenset({"headline"})  # removals that leave the block in the output (as the title)
+_LEFT = frozenset({"headline"})  # stages whose removal leaves the block in the output (as the title)
 # what PyYAML refuses to read, or reads as a line break, even inside quotes: written as \u escapes
 _NOT_PRINTABLE = regex.compile("[^\x09\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
 
@@ -99,13 +99,13 @@ def page_blocks(doc: Document) -> list[tuple[str, bool, bool]]:
     remove it either), or made it the title.  `article`: it is a long block kept between two long
     kept blocks, a paragraph of the article on this page.
     """
-    candidates = [b for b in doc.blocks if b.removal is None or b.removal.rule in _LEFT
-                  or b.removal.rule.startswith("classifier.")]
-    kept = [b for b in candidates if b.removal is None or b.removal.rule in _LEFT]
+    candidates = [b for b in doc.blocks if b.removal is None or b.removal.stage in _LEFT
+                  or b.removal.stage == "classifier"]
+    kept = [b for b in candidates if b.removal is None or b.removal.stage in _LEFT]
     long_ = [len(b.text.split()) >= ARTICLE_WORDS for b in kept]
     inside = {id(b) for i, b in enumerate(kept)
               if long_[i] and 0 < i < len(kept) - 1 and long_[i - 1] and long_[i + 1]}
-    return [(b.text, b.removal is None or b.removal.rule in _LEFT, id(b) in inside) for b in candidates]
+    return [(b.text, b.removal is None or b.removal.stage in _LEFT, id(b) in inside) for b in candidates]
 
 
 def page_site(doc: Document, ruleset=None, default: str | None = None) -> str | None:

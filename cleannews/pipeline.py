@@ -8,8 +8,6 @@ from cleannews.extract import host_of
 from cleannews.limits import Limits, deadline
 from cleannews.ruleset import Rules
 
-NOT_RULES = ("classifier.", "headline", "extract.", "no-article.")  # removals that are not the rule sets' doing
-
 
 def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limits: Limits = Limits()) -> Document:
     """Clean `doc` in place.  `rules_only` applies the rule sets and nothing else (no classifier,
@@ -44,7 +42,7 @@ def _settle(doc: Document, ruleset: Rules, rounds: int = 4) -> None:
             return
         for i, block in zip(kept, again.blocks, strict=True):
             if block.removal:
-                doc.remove(i, block.removal.rule, block.removal.category)
+                doc.remove(i, block.removal.rule, block.removal.category, block.removal.stage)
         for key in ("title", "empty"):
             if key in again.metadata and key not in doc.metadata:
                 doc.metadata[key] = again.metadata[key]
@@ -87,8 +85,7 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
     A page judged no article at all (a wall, a stub) is not flagged: there the rules did
     their work, and the metadata says why it is empty."""
     total = sum(b.words for b in doc.blocks)
-    by_rules = sum(b.words for b in doc.blocks
-                   if b.removal and not b.removal.rule.startswith(NOT_RULES))
+    by_rules = sum(b.words for b in doc.blocks if b.removal and b.removal.stage == "rules")
     if total >= 20 and by_rules / total > limit and "empty" not in doc.metadata:
         doc.metadata["over_removal"] = {"share": round(by_rules / total, 3), "limit": limit}
 

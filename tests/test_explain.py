@@ -169,7 +169,7 @@ def check_report(report: list, raw_path):
     doc = clean(raw_path.read_bytes())
     assert report == [r.as_dict() for r in doc.removed]
     for entry in report:
-        assert set(entry) == {"rule", "category", "text", "line", "block"}
+        assert set(entry) == {"rule", "category", "stage", "text", "line", "block"}
         assert raw_lines[entry["line"] - 1].strip() == entry["text"]  # the line points into the input
         assert doc.blocks[entry["block"]].text == entry["text"]
     assert [e["block"] for e in report] == sorted(e["block"] for e in report)

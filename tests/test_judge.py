@@ -60,3 +60,17 @@ def test_wall_stub_is_emptied():
     doc.dropped.append(Removal("html.paywall", "paywall", "Unlock this article", 1, -1))
     judge(doc)
     assert not doc.kept and doc.metadata["empty"].startswith("no article: a paywall wall")
+
+
+def test_a_page_judge_empties_is_not_flagged_for_over_removal(run):
+    """Issue 16 item 3: each removal names its stage; a paywall stub the judge empties is a page
+    with no article, not rules gutting an article."""
+    import json
+
+    page = ("A sentence about the council budget vote.\nSubscribe to continue reading\n"
+            "You have reached your limit of free articles this month.\n")
+    report = json.loads(run("clean", "--format", "json", "-", input=page).stdout)
+    assert report["empty"].startswith("no article") and "over_removal" not in report
+    stages = {r["rule"]: r["stage"] for r in report["removed"]}
+    assert "judge" in stages.values() and "rules" in stages.values()
+    assert all(stage == "judge" for rule, stage in stages.items() if rule.startswith("no-article."))
