@@ -10,8 +10,8 @@ from cssselect import GenericTranslator
 
 from cleannews import clean
 from cleannews.document import Document
-from cleannews.extract import (
-    META_FIELDS, _author, _branches, _extract, _fast_passes, _Literals, _metadata, _title, _viable, drop_selected, plain)
+from cleannews.extract import _Literals, _viable, drop_selected, plain
+from cleannews.xpath_union import union_members
 
 BENCH = Path(__file__).resolve().parent.parent / "samples" / "bench"
 CBSSPORTS = "08f793762792bd252c75fb57544cdf506ffcc04785136cb87503f02364b82b56"
@@ -83,17 +83,6 @@ def test_table_rows_as_plain_text(cleaned):
     assert doc.metadata["sitename"] == "Dawgs By Nature"
 
 
-@pytest.mark.parametrize("name", sorted(p.name.removesuffix(".html.gz") for p in BENCH.glob("*.html.gz")))
-def test_fast_passes_equal_bare_extraction(name):
-    """The two fast extractions sharing one pruned tree give what trafilatura.bare_extraction gives."""
-    tree = lxml.html.fromstring(page(name))
-    doc = Document(source=name, url=None)
-    broad, precise = _fast_passes(doc, tree)
-    assert broad.text == _extract(doc, tree, fast=True, favor_recall=True).text
-    assert precise.text == _extract(doc, tree, fast=True, favor_precision=True).text
-    assert broad.text and precise.text
-
-
 @pytest.mark.parametrize("line, expected", [
     ("- Sign up for the bundle", "Sign up for the bundle"),
     ("| DL | Eli Ankou | 13 | 18% |", "DL\tEli Ankou\t13\t18%"),
@@ -137,9 +126,9 @@ def test_nested_selected_elements_reported_once():
 
 def test_selector_members_and_the_literals_they_need():
     xpath = GenericTranslator().css_to_xpath("div[class*=tooltip] span, footer, [role=dialog]")
-    assert [needs for needs, _ in _branches(xpath)] == [("tooltip",), (), ("dialog",)]
+    assert [needs for needs, _ in union_members(xpath)] == [("tooltip",), (), ("dialog",)]
     optional = "descendant-or-self::div[@id = 'a' or @class = 'b'] | descendant-or-self::p[not(@class = 'c')]"
-    assert [needs for needs, _ in _branches(optional)] == [(), ()]
+    assert [needs for needs, _ in union_members(optional)] == [(), ()]
 
 
 def test_selector_runs_only_the_members_the_page_can_match():
@@ -149,67 +138,3 @@ def test_selector_runs_only_the_members_the_page_can_match():
     some = _viable(xpath, _Literals("<div id='site-footer'>Terms</div>"))
     assert [e.get("id") for e in some(tree)] == ["site-footer"]
     assert len(_viable(xpath, _Literals("tooltip footer"))(tree)) == 2
-
-
-SAMPLES = sorted(p.name.removesuffix(".html.gz") for p in BENCH.glob("*.html.gz"))
-
-
-@pytest.mark.parametrize("name", SAMPLES)
-def test_metadata_equals_extract_metadata(name):
-    """Reading the fields we write piece by piece gives what trafilatura's extract_metadata gives,
-    but for the title where the page's one <h1> is not in its <title> (see `_title`)."""
-    from trafilatura import load_html
-    from trafilatura.metadata import extract_metadata
-
-    tree = load_html(page(name))
-    ours, theirs = _metadata(tree, None).as_dict(), extract_metadata(tree).as_dict()
-    if _title(tree):
-        assert set(ours["title"].split()) <= set(tree.findtext(".//head/title").split())
-        ours["title"] = theirs["title"]
-    for field in ("categories", "tags"):  # ours are split at commas
-        theirs[field] = list(dict.fromkeys(v.strip() for value in theirs[field] or [] for v in value.split(",")
-                                           if v.strip()))
-    assert {k: ours[k] for k in META_FIELDS} == {k: theirs[k] for k in META_FIELDS}
-
-
-def test_given_url_names_the_site_and_tags_are_a_list():
-    """Issue 15 item 15: --url wins over the page's canonical link; keywords are one tag each."""
-    from trafilatura import load_html
-
-    tree = load_html('<html><head><title>Storm | Example</title><meta name="keywords" content="storm, coast, storm">'
-                     '<link rel="canonical" href="https://www.example.com/storm"></head><body><h1>Storm</h1>'
-                     f'<p>{"The storm reached the coast. " * 20}</p></body></html>')
-    meta = _metadata(tree, "https://news.mirror.org/x").as_dict()
-    assert meta["url"] == "https://news.mirror.org/x" and "mirror.org" in meta["hostname"]
-    assert meta["tags"] == ["storm", "coast"]
-    assert "example.com" in _metadata(tree, None).as_dict()["hostname"]
-
-
-@pytest.mark.parametrize("head, h1, expected", [
-    ("Babies Who Eat Peanuts Early May Avoid Allergy", "Allergies Health Center",
-     "Babies Who Eat Peanuts Early May Avoid Allergy"),          # a section's heading in the <h1>
-    ("Storm hits the coast | The Daily Example", "Storm hits the coast", None),  # they agree: trafilatura's way
-    ("The Daily Example: Storm hits the coast tonight", "Daily Example", None),
-])
-def test_title_is_the_title_element_where_the_h1_disagrees(head, h1, expected):
-    from trafilatura import load_html
-
-    tree = load_html(f"<html><head><title>{head}</title></head><body><h1>{h1}</h1><p>{'Text. ' * 40}</p></body></html>")
-    assert _title(tree) == expected
-
-
-@pytest.mark.parametrize("body, expected", [
-    # the first byline sits in a sidebar, which trafilatura prunes before searching
-    ("<div class='sidebar'><span class='byline'>By Side Bar</span></div><p class='byline'>By Jane Doe</p>",
-     "Jane Doe"),
-    # a pruned <time> inside the byline changes its text: the search runs on a pruned copy
-    ("<p class='byline'>By John Roe <time>5 May 2020</time></p>", "John Roe"),
-    ("<div class='author-name'>Ann Example</div>", "Ann Example"),
-    ("<p>No byline here.</p>", None),
-])
-def test_author_equals_extract_author(body, expected):
-    from trafilatura.metadata import extract_author
-
-    tree = lxml.html.fromstring(f"<html><head></head><body>{body}</body></html>")
-    assert extract_author(tree) == expected
-    assert _author(tree) == expected

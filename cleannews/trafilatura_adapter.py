@@ -1,0 +1,342 @@
+"""Everything cleannews asks of trafilatura, in one place.
+
+Two ways to each answer.  On the release line whose internals this module was written
+against (TESTED), it drives trafilatura's own steps to save work: metadata read only for
+the fields cleannews writes, the author search without a deep copy of the page, both fast
+extraction passes from one pruned tree, and the extracted body rendered again with the
+source's line wrapping undone.  On any other release, or when one of those internals is
+missing, it uses trafilatura's public API only (`bare_extraction`, `extract_metadata`),
+which gives the same article text less the unwrapping, more slowly: a new trafilatura
+degrades speed, never cleaning.  tests/test_trafilatura_adapter.py runs both ways.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from importlib.metadata import PackageNotFoundError, version
+from types import SimpleNamespace
+
+import regex
+
+from cleannews.xpath_union import union_members
+
+TESTED = "2.3."  # the release line whose internals the fast way reads
+
+
+@functools.cache
+def fast_way() -> bool:
+    """Whether this trafilatura is the tested line and holds every internal the fast way uses
+    (asked on first use: importing trafilatura takes a third of a second)."""
+    try:
+        if not version("trafilatura").startswith(TESTED):
+            return False
+        from trafilatura import core, metadata, readability_lxml, settings, xml, xpaths  # noqa: F401
+
+        needed = {core: ("_forum_thread_page", "tree_cleaning", "convert_tags", "extract_content", "baseline",
+                         "prune_unwanted_nodes", "RAW_TREE_PRUNE_XPATH", "REMOVE_COMMENTS_AND_LISTS_XPATH",
+                         "REMOVE_COMMENTS_XPATH"),
+                  metadata: ("examine_meta", "extract_meta_json", "extract_title", "extract_url", "extract_domain",
+                             "find_date", "set_date_params", "extract_sitename", "META_URL", "extract_catstags",
+                             "examine_title_element", "extract_author", "normalize_authors"),
+                  xml: ("xmltotxt",), settings: ("Extractor",), readability_lxml: ("Document",),
+                  xpaths: ("AUTHOR_XPATHS", "AUTHOR_DISCARD_XPATHS", "REGEXP_NS")}
+    except (ImportError, PackageNotFoundError):
+        return False
+    return all(hasattr(module, name) for module, names in needed.items() for name in names)
+
+
+def load_html(content: str):
+    import trafilatura
+
+    return trafilatura.load_html(content)
+
+
+def metadata(tree, url: str | None) -> dict:
+    """The page's metadata as a dict of trafilatura's fields.  A URL given with the page names
+    it (and its host); categories and tags come one value each."""
+    from courlan import extract_domain
+
+    if fast_way():
+        meta = _metadata(tree, url).as_dict()
+    else:
+        from trafilatura import extract_metadata
+
+        meta = extract_metadata(tree, default_url=url).as_dict()
+    if url:  # the URL the user gave (--url, a record's field) names the page: its host is the site
+        meta["url"], meta["hostname"] = url, extract_domain(url, fast=True)
+    for field in ("categories", "tags"):  # a page's meta keywords arrive as one "a, b, c" string
+        meta[field] = list(dict.fromkeys(v.strip() for value in meta.get(field) or [] for v in value.split(",")
+                                         if v.strip()))
+    return meta
+
+
+def _metadata(tree, url: str | None):
+    """trafilatura's metadata of the page, read as `trafilatura.metadata.extract_metadata`
+    reads it, but only the fields in META_FIELDS: the license search, a tenth of the
+    metadata's time, serves no field we write.  The author search does not prune a copy of
+    the page (see `_author`).  Where trafilatura's pieces are missing (another version),
+    extract_metadata runs whole."""
+    from trafilatura import metadata as M
+
+    try:
+        pieces = (M.examine_meta, M.extract_meta_json, M.extract_title, M.extract_url, M.extract_domain,
+                  M.find_date, M.set_date_params, M.extract_sitename, M.META_URL, M.extract_catstags)
+    except AttributeError:
+        pieces = None
+    if pieces is None:
+        return M.extract_metadata(tree, default_url=url)
+    meta = M.examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    try:
+        meta = M.extract_meta_json(tree, meta)
+    except Exception:  # trafilatura guards it the same way: json_metadata.py has bugs
+        pass
+    if not meta.title:
+        meta.title = _title(tree) or M.extract_title(tree)
+    if not meta.author:
+        meta.author = _author(tree)
+    if not meta.url:
+        meta.url = M.extract_url(tree, url)
+    if meta.url:
+        meta.hostname = M.extract_domain(meta.url, fast=True)
+    date_params = M.set_date_params(True)  # holds today's date, the latest a page can have
+    date_params["url"] = meta.url
+    meta.date = M.find_date(tree, **date_params)
+    if not meta.sitename:
+        meta.sitename = M.extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url:
+        match = M.META_URL.match(meta.url)
+        if match:
+            meta.sitename = match[1]
+    if not meta.categories:
+        meta.categories = M.extract_catstags("category", tree)
+    if not meta.tags:
+        meta.tags = M.extract_catstags("tag", tree)
+    meta.clean_and_trim()
+    return meta
+
+
+def _title(tree) -> str | None:
+    """The page's <title> where its one <h1> does not agree with it, else None.
+
+    trafilatura takes a page's only <h1> as its title when no metadata names one; an
+    <h1> is also a section's or a site's heading ("Health Center", "About This Site").
+    Where the <title> does not hold the <h1>'s words, the <title> is what the page
+    says it is (less a site name after a separator: trafilatura's own split).
+    """
+    from trafilatura import metadata as M
+
+    h1s = tree.findall(".//h1")
+    if len(h1s) != 1:
+        return None
+    h1 = " ".join(h1s[0].text_content().split())
+    whole, first, second = M.examine_title_element(tree)
+    if not whole or not h1 or set(_WORDS.findall(h1.lower())) <= set(_WORDS.findall(whole.lower())):
+        return None
+    parts = [part for part in (first, second) if part]
+    return max(parts, key=len) if parts else whole
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _author(tree):
+    """trafilatura's author search (metadata.extract_author) without its deep copy of the page.
+
+    extract_author prunes a copy of the page (comments, sidebars, dates, figures: the
+    AUTHOR_DISCARD_XPATHS) and takes the first fitting text its AUTHOR_XPATHS find there;
+    copying and pruning the whole page was a third of the search's time.  Those XPaths test an
+    element's own tag and attributes, so they find in the copy what they find in the page,
+    less what sits in a pruned part: here each element found is tested instead, its
+    ancestors against the discard XPaths (pruned with one: skipped).  One whose text would
+    lose a pruned descendant sends the page to extract_author itself, as does a version of
+    trafilatura whose XPaths this does not read.
+    """
+    from trafilatura import metadata as M
+    from trafilatura.utils import trim
+
+    tests = _discard_tests()
+    if tests is None:
+        return M.extract_author(tree)
+    up, down = tests
+    from trafilatura.xpaths import AUTHOR_XPATHS
+
+    for expression in AUTHOR_XPATHS:
+        for element in expression(tree):
+            if any(m.getparent() is not None for m in up(element)):
+                continue
+            if down(element):
+                return M.extract_author(tree)
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < 120:
+                return M.normalize_authors(None, content)
+    return None
+
+
+@functools.cache
+def _discard_tests():
+    """AUTHOR_DISCARD_XPATHS as two XPaths on one element: the ancestors-or-self it matches,
+    and the descendants.  None unless every member of their unions is one step from the
+    root or the context (`.//*[...]`, `//time`) and no XPath involved looks at an element's
+    position, ancestors or siblings: the shape this rewrite reads right."""
+    from lxml.etree import XPath
+
+    from trafilatura import metadata
+
+    try:
+        from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
+    except ImportError:
+        return None
+    if not hasattr(metadata, "normalize_authors"):  # what _author calls on the text found
+        return None
+    for expression in (*AUTHOR_XPATHS, *AUTHOR_DISCARD_XPATHS):
+        if _LOOKS_AROUND.search(_unquoted(expression.path)):
+            return None
+    steps = []
+    for expression in AUTHOR_DISCARD_XPATHS:
+        for _, member in union_members(expression.path):
+            step = member[3:] if member.startswith(".//") else member[2:] if member.startswith("//") else ""
+            bare = _unquoted(step)
+            while _PREDICATE.search(bare):
+                bare = _PREDICATE.sub("", bare)
+            if not step or not re.fullmatch(r"[\w:*-]+", bare):
+                return None
+            steps.append(step)
+    namespaces = {"re": REGEXP_NS}
+    return (XPath(" | ".join("ancestor-or-self::" + step for step in steps), namespaces=namespaces),
+            XPath(" | ".join("descendant::" + step for step in steps), namespaces=namespaces))
+
+
+_LOOKS_AROUND = re.compile(r"ancestor|preceding|following|parent::|\.\.|position\(|last\(|\[\s*\d")
+_PREDICATE = re.compile(r"\[[^\[\]]*\]")
+
+
+def _unquoted(xpath: str) -> str:
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "''", xpath)
+
+
+
+def readability_chars(tree) -> int | None:
+    """The length of the text trafilatura's port of readability finds on the page; None
+    where this trafilatura has no port to ask."""
+    if not fast_way():
+        return None
+    from lxml.html import fromstring
+    from trafilatura.readability_lxml import Document as Readability
+
+    try:
+        summary = Readability(copy.deepcopy(tree), min_text_length=25).summary()
+        return len(" ".join(fromstring(summary).text_content().split()))
+    except Exception:  # the port gives up on some trees (empty, no body): nothing found
+        return 0
+
+
+
+_NOTHING = SimpleNamespace(text="", body=None)
+
+
+def extract(tree, url: str | None, **options):
+    """trafilatura's extraction of the page: `.text`, "" when there is none, and `.body`."""
+    import trafilatura
+
+    result = trafilatura.bare_extraction(tree, url=url, include_comments=False,
+                                         include_tables=True, with_metadata=False, **options)
+    if result is None or not result.text:
+        return _NOTHING
+    return _rendered(result.body) if fast_way() else SimpleNamespace(text=result.text, body=result.body)
+
+
+# a newline the source wrapped a paragraph with: the next line indented, or going on in lower case
+_WRAP = regex.compile(r"[ \t]*\n(?:[ \t]+|(?=\p{Ll}))\s*")
+
+
+def _rendered(body):
+    """The extraction's text, one block a line, with the source's line wrapping undone.
+
+    An HTML source wraps long paragraphs at 80 columns; trafilatura keeps those newlines,
+    so one paragraph would reach the rules and the precise-pass comparison as five
+    short lines.  A browser shows the wrapped newline as a space, and so does this
+    (code keeps its lines; a <br> is an element of its own and stays a line break).
+    A wrapped line is indented, or goes on in lower case; trafilatura's baseline rescue
+    joins whole blocks with newlines in one element, and those stay lines.
+    """
+    from trafilatura.xml import xmltotxt
+
+    if body is None:
+        return _NOTHING
+    for element in body.iter():
+        if element.tag == "code" or next(element.iterancestors("code"), None) is not None:
+            continue
+        if element.text and "\n" in element.text:
+            element.text = _WRAP.sub(" ", element.text)
+        if element.tail and "\n" in element.tail:
+            element.tail = _WRAP.sub(" ", element.tail)
+    text = xmltotxt(body, False)
+    return SimpleNamespace(text=text, body=body) if text else _NOTHING
+
+
+def fast_passes(tree, url: str | None):
+    """The broad (`fast, favor_recall`) and precise (`fast, favor_precision`) extractions,
+    as `extract` gives them, pruning the raw tree once for both.
+
+    trafilatura.bare_extraction copies the tree and prunes it with the same raw-tree
+    XPaths in both modes, an eighth of the page's time; here one copy is pruned once
+    and each mode runs the rest of trafilatura's sequence (core.trafilatura_sequence
+    with comments off and fast on: cleaning and tag conversion as core._prepare_tree
+    does them, less the backup copy only the readability/jusText comparison reads,
+    extraction, the baseline rescue in recall mode).  That sequence is trafilatura's
+    internals: on another version, or on a forum thread (pruned differently by mode),
+    bare_extraction runs.  tests/test_extract.py holds both ways equal on the sample pages.
+    """
+    if fast_way():
+        from trafilatura import core
+    if not fast_way() or core._forum_thread_page(tree):
+        return (extract(tree, url, fast=True, favor_recall=True),
+                extract(tree, url, fast=True, favor_precision=True))
+    raw = core.prune_unwanted_nodes(copy.copy(tree), core.RAW_TREE_PRUNE_XPATH)
+    raw = core.prune_unwanted_nodes(raw, core.REMOVE_COMMENTS_AND_LISTS_XPATH)
+    results = []
+    for focus in ("recall", "precision"):
+        options = _options(focus, url)
+        cleaned = core.convert_tags(core.tree_cleaning(copy.copy(raw), options), options, url)
+        if focus == "precision":
+            cleaned = core.prune_unwanted_nodes(cleaned, core.REMOVE_COMMENTS_XPATH)
+        body, text = core.extract_content(cleaned, options)
+        if len(text) < options.min_extracted_size and focus != "precision":
+            b_body, b_text, b_len = core.baseline(raw)
+            if b_len > len(text):
+                body, text = b_body, b_text
+        if options.max_tree_size and len(body) > options.max_tree_size:
+            results.append(extract(tree, url, fast=True, favor_recall=focus == "recall",
+                                   favor_precision=focus == "precision"))
+            continue
+        results.append(_rendered(body) if len(text) >= options.min_output_size else _NOTHING)
+    return tuple(results)
+
+
+@functools.cache
+def _prototype(focus: str):
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="python", fast=True, precision=focus == "precision",
+                     recall=focus == "recall", comments=False, tables=True)
+
+
+def _options(focus: str, url: str | None):
+    """bare_extraction's options for a fast pass; built once, as reading the config takes time."""
+    options = copy.copy(_prototype(focus))
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return options
+
+
+def deficient(body) -> bool:
+    """No paragraph text, or more tables than paragraphs: where trafilatura's comparison
+    prefers readability's extraction to its own (external.py, _prefer_readability)."""
+    return body is None or not body.xpath(".//p//text()") or len(body.findall(".//table")) > len(body.findall(".//p"))
