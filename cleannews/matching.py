@@ -88,8 +88,31 @@ class Matcher:
     def pattern_re(self) -> regex.Pattern | None:
         return regex.compile(self.pattern_source, self.flags) if self.pattern_source is not None else None
 
+    @functools.cached_property
+    def each_pattern_re(self) -> tuple:
+        """Each pattern on its own, compiled only when a removal is to name the one that matched."""
+        return tuple(regex.compile(p, self.flags) for p in self.patterns)
+
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("phrase_re", "pattern_re")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("phrase_re", "pattern_re", "each_pattern_re")}
+
+    def which(self, text: str, norm: str) -> str:
+        """The phrase (normalised) or the pattern that makes this matcher match a block it matches:
+        what `explain` and the JSON report name, so that a rule of 20 patterns tells which one
+        fired.  Only asked of the few blocks a rule removes, so each pattern runs alone here."""
+        if norm in self.exact:
+            return norm
+        if self.phrase_re is not None:
+            found = self.phrase_re.search(norm)
+            if found:
+                return found.group()
+        for pattern, compiled in zip(self.patterns, self.each_pattern_re):
+            try:
+                if compiled.search(text, timeout=REGEX_TIMEOUT) is not None:
+                    return pattern
+            except TimeoutError:
+                continue
+        return self.patterns[0] if len(self.patterns) == 1 else ""
 
     def __call__(self, text: str, norm: str, words: int) -> bool:
         if self.max_words is not None and words > self.max_words:
