@@ -23,10 +23,15 @@ class Removal:
     line: int  # 1-based line of the block in the decoded input (0: came out of HTML extraction)
     block: int  # position among the document's blocks
     stage: str = "rules"  # one of STAGES
+    # the phrase (normalised) or pattern of the rule that fired, where a rule of many names one
+    matched: str = ""
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "category": self.category, "stage": self.stage, "text": self.text,
-                "line": self.line, "block": self.block}
+        out = {"rule": self.rule, "category": self.category, "stage": self.stage, "text": self.text,
+               "line": self.line, "block": self.block}
+        if self.matched:
+            out["matched"] = self.matched
+        return out
 
 
 SHARED_MAX_CHARS = 200  # lines longer than this are article text, seldom seen twice: not shared

@@ -72,7 +72,12 @@ def show(console: Console, renderable: RenderableType, pager: bool = True) -> No
 
 
 def label(removal: Removal) -> Text:
-    return Text(f"[{removal.category}: {removal.rule}]", style=f"bold {CATEGORY_STYLE.get(removal.category, 'yellow')}")
+    """`[category: rule]`, and what of the rule matched when the rule says (`[paywall:
+    paywall.button.en "subscribe now"]`, a pattern as written in its file): a rule of twenty
+    patterns names the one that fired."""
+    matched = f' "{removal.matched}"' if removal.matched else ""
+    return Text(f"[{removal.category}: {removal.rule}{matched}]",
+                style=f"bold {CATEGORY_STYLE.get(removal.category, 'yellow')}")
 
 
 def header(doc: Document) -> Table:

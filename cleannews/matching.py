@@ -1,7 +1,7 @@
 """Matching blocks against many rules at once: the normalised form phrases are compared in,
 one rule's Matcher, and the Index that puts the matchers of a page's rule sets behind one cheap
 prefilter (exact phrases by dict, phrases by prefix-tree regex, patterns by the literal text
-they require), so the cost of a rule stays near zero.
+they require, which cleannews.regex_literals reads), so the cost of a rule stays near zero.
 """
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 import regex
+
+from cleannews import regex_literals
 
 DEFAULT_MAX_WORDS = 40  # recall guard: a long block is article text far more often than an appeal
 REGEX_TIMEOUT = 0.25  # seconds per pattern and block: a pathological pattern must not hang a batch
@@ -65,7 +67,7 @@ class Matcher:
         """Strings one of which a block's text holds when the patterns match, casefolded
         unless `exact_case` (see Index)."""
         self.ending  # noqa: B018 - worked out with the literals, so that the rule cache keeps both
-        return required_literals(self.patterns, fold=not self.exact_case) if self.patterns else None
+        return regex_literals.required_literals(self.patterns, fold=not self.exact_case) if self.patterns else None
 
     @functools.cached_property
     def ending(self) -> tuple[frozenset, tuple] | None:
@@ -76,19 +78,7 @@ class Matcher:
         requires nothing that can be told (see Index)."""
         if not self.patterns or self.flags & regex.MULTILINE:
             return None
-        fold = not self.exact_case
-        anywhere: set[str] = set()
-        ends: set[str] = set()
-        for pattern in self.patterns:
-            tail = _pattern_tail(pattern, fold)
-            if tail:
-                ends |= tail
-                continue
-            strings = _pattern_literals(pattern, fold)
-            if not strings or len(anywhere) + len(strings) > MAX_REQUIRED:
-                return None
-            anywhere |= strings
-        return (frozenset(_shortest(anywhere)), tuple(sorted(ends))) if ends else None
+        return regex_literals.ending_literals(self.patterns, fold=not self.exact_case)
 
     @functools.cached_property
     def phrase_re(self) -> regex.Pattern | None:
@@ -98,8 +88,31 @@ class Matcher:
     def pattern_re(self) -> regex.Pattern | None:
         return regex.compile(self.pattern_source, self.flags) if self.pattern_source is not None else None
 
+    @functools.cached_property
+    def each_pattern_re(self) -> tuple:
+        """Each pattern on its own, compiled only when a removal is to name the one that matched."""
+        return tuple(regex.compile(p, self.flags) for p in self.patterns)
+
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("phrase_re", "pattern_re")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("phrase_re", "pattern_re", "each_pattern_re")}
+
+    def which(self, text: str, norm: str) -> str:
+        """The phrase (normalised) or the pattern that makes this matcher match a block it matches:
+        what `explain` and the JSON report name, so that a rule of 20 patterns tells which one
+        fired.  Only asked of the few blocks a rule removes, so each pattern runs alone here."""
+        if norm in self.exact:
+            return norm
+        if self.phrase_re is not None:
+            found = self.phrase_re.search(norm)
+            if found:
+                return found.group()
+        for pattern, compiled in zip(self.patterns, self.each_pattern_re):
+            try:
+                if compiled.search(text, timeout=REGEX_TIMEOUT) is not None:
+                    return pattern
+            except TimeoutError:
+                continue
+        return self.patterns[0] if len(self.patterns) == 1 else ""
 
     def __call__(self, text: str, norm: str, words: int) -> bool:
         if self.max_words is not None and words > self.max_words:
@@ -116,7 +129,7 @@ class Matcher:
         return False
 
 
-_EDGES = {"start": (r"^(?:", r")(?!\w)"), "end": (r"(?<!\w)(?:", r")$"),
+PHRASE_EDGES = {"start": (r"^(?:", r")(?!\w)"), "end": (r"(?<!\w)(?:", r")$"),
           "contains": (r"(?<!\w)(?:", r")(?!\w)")}
 
 
@@ -210,205 +223,7 @@ def _first_class(pattern: str, flags: int) -> str | None:
     return pattern[1:pos + 1]
 
 
-MAX_LITERALS = 64  # strings one requirement may list; past this a pattern runs on every block
-# alternatives one group may list for the strings it requires (the strings of all branches
-# together): past this the group requires nothing that is told, so that reading a pattern of
-# thousands of alternatives stays linear (it took 3 s for 10,000 and did not end for 100,000)
-MAX_REQUIRED = 256
-LETTER_ODDS = 4.0  # see _expected_hits
-_P_CLASS = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|\w)")  # \p{..}: a class, which `re` does not know
 _INLINE_IGNORECASE = regex.compile(r"\(\?[\w-]*i")  # (?i), (?i:...), (?mi) ...
-_BAD_BRACE = regex.compile(r"(\\\\|\\\{)|\{(?!\d+(?:,\d*)?\}|,\d+\})")  # `{` not a repeat: fuzzy matching in `regex`
-
-
-def required_literals(patterns, fold: bool = True) -> frozenset | None:
-    """Strings (casefolded unless `fold` is false) one of which every match of any of `patterns`
-    contains; None when a pattern requires none that can be told (then it runs on every block).
-
-    The patterns are read with Python's own `re` parser (\\p{..} classes stood in by \\w), and
-    what `re` would read differently from `regex` (nested sets, set operations, fuzzy
-    repeats) is not read at all.  A class, a `.` or an optional part ends a literal; short
-    alternations are expanded (`(?:help|support) us` gives "help us", "support us").
-    """
-    found: set[str] = set()
-    for pattern in patterns:
-        strings = _pattern_literals(pattern, fold)
-        if not strings:
-            return None
-        found |= strings
-        if len(found) > MAX_REQUIRED:  # a list of that many patterns: no prefilter (see MAX_REQUIRED)
-            return None
-    return frozenset(_shortest(found))
-
-
-def _parse(pattern: str):
-    """`pattern` parsed by Python's own `re` parser (`\\p{..}` read as a class), or None for
-    syntax only `regex` knows: such a pattern gets no prefilter."""
-    plain = _P_CLASS.sub(lambda m: m.group(1) or r"\w", pattern)
-    if not _plain_sets(pattern) or any(m.group(1) is None for m in _BAD_BRACE.finditer(plain)):
-        return None
-    import re._parser as sre_parse  # only when rules are indexed
-
-    try:
-        return sre_parse.parse(plain, 0)
-    except Exception:  # noqa: BLE001 - whatever `re` cannot read
-        return None
-
-
-def _pattern_literals(pattern: str, fold: bool) -> set[str] | None:
-    tree = _parse(pattern)
-    if tree is None:
-        return None
-    found = _seq_required(list(tree))
-    if not found or "" in found:
-        return None
-    return {s.casefold() for s in found} if fold else found
-
-
-def _pattern_tail(pattern: str, fold: bool) -> set[str] | None:
-    """The strings one of which ends the text whenever `pattern` matches: the literal run just
-    before a final `$` (no MULTILINE), e.g. `(?:ru|com)$` gives "ru", "com"; None otherwise."""
-    import re
-    from re import _constants as c
-
-    tree = _parse(pattern)
-    if tree is None:
-        return None
-    seq = list(tree)
-    if tree.state.flags & re.MULTILINE or not seq or seq[-1] not in ((c.AT, c.AT_END), (c.AT, c.AT_END_STRING)):
-        return None
-    run = {""}
-    for node in reversed(seq[:-1]):
-        strings = _finite(node)
-        if strings is None:
-            break
-        longer = {a + b for a in strings for b in run}
-        if len(longer) > MAX_LITERALS:
-            break
-        run = longer
-    if "" in run:
-        return None
-    return {s.casefold() for s in run} if fold else run
-
-
-def _plain_sets(pattern: str) -> bool:
-    """No `[` inside a set and no `&&`, `||`, `--`, `~~` (set operations in regex's VERSION1)."""
-    in_set = escaped = False
-    prev = ""
-    for ch in pattern:
-        if escaped:
-            escaped, prev = False, ""
-        elif ch == "\\":
-            escaped = True
-        elif in_set:
-            if ch == "[" or (ch in "&|-~" and prev == ch):
-                return False
-            if ch == "]" and prev not in ("[", "^["):
-                in_set = False
-            prev = "^[" if prev == "[" and ch == "^" else ch
-        elif ch == "[":
-            in_set, prev = True, "["
-    return True
-
-
-def _finite(node) -> set[str] | None:
-    """The few strings a parsed node can match, or None (a class, `.`, a repeat, too many)."""
-    from re import _constants as c
-
-    op, av = node
-    if op is c.LITERAL:
-        return {chr(av)}
-    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-        return {""}  # consumes nothing
-    if op is c.IN:
-        return {chr(v) for _, v in av} if len(av) <= 8 and all(o is c.LITERAL for o, _ in av) else None
-    if op is c.SUBPATTERN:
-        return _seq_finite(list(av[-1]))
-    if op is c.ATOMIC_GROUP:
-        return _seq_finite(list(av))
-    if op is c.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            strings = _seq_finite(list(branch))
-            if strings is None or len(out | strings) > MAX_LITERALS:
-                return None
-            out |= strings
-        return out
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[1] <= 1:
-        strings = _seq_finite(list(av[2])) if av[1] == 1 else set()
-        return None if strings is None else strings | ({""} if av[0] == 0 else set())
-    return None
-
-
-def _seq_finite(seq) -> set[str] | None:
-    out = {""}
-    for node in seq:
-        strings = _finite(node)
-        if strings is None:
-            return None
-        out = {a + b for a in out for b in strings}
-        if len(out) > MAX_LITERALS:
-            return None
-    return out
-
-
-def _seq_required(seq) -> set[str] | None:
-    """The best set of strings one of which every match of the sequence contains."""
-    options, run = [], {""}
-    fixed = ""  # the text of the nodes since the last one that can match more than one string
-    for node in seq:
-        strings = _finite(node)
-        if strings is not None and len(strings) == 1:
-            fixed += next(iter(strings))
-        else:
-            options.append({fixed})  # a literal after an optional part: "x47q" in `^read (?:the )?x47q`
-            fixed = ""
-        if strings is not None:
-            longer = {a + b for a in run for b in strings}
-            options.append(run)  # what the run holds so far is required too, in fewer strings
-            run = longer if len(longer) <= MAX_LITERALS else strings
-            continue
-        options += [run, _node_required(node)]
-        run = {""}
-    options += [run, {fixed}]
-    options = [_shortest(o) for o in options if o and "" not in o]
-    return min(options, key=_expected_hits) if options else None
-
-
-def _expected_hits(strings: set[str]) -> float:
-    """How often a block may hold one of `strings`, roughly: each letter or digit makes a string
-    LETTER_ODDS times rarer (spaces and punctuation do not: " for " is as common as "for")."""
-    return sum(LETTER_ODDS ** -sum(c.isalnum() for c in s) for s in strings)
-
-
-def _shortest(strings: set[str]) -> set[str]:
-    """Without the strings that hold another one of the set (that one is present whenever they are)."""
-    return {s for s in strings if not any(t != s and t in s for t in strings)}
-
-
-def _node_required(node) -> set[str] | None:
-    from re import _constants as c
-
-    op, av = node
-    if op is c.SUBPATTERN:
-        return _seq_required(list(av[-1]))
-    if op is c.ATOMIC_GROUP:
-        return _seq_required(list(av))
-    if op is c.BRANCH:
-        if len(av[1]) > MAX_REQUIRED:  # a requirement that long tells little, and `_shortest` is quadratic
-            return None
-        out: set[str] = set()
-        for branch in av[1]:
-            strings = _seq_required(list(branch))
-            if not strings:
-                return None
-            out |= strings
-            if len(out) > MAX_REQUIRED:
-                return None
-        return out
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-        return _seq_required(list(av[2]))
-    return None
 
 
 _WORD_CHAR = regex.compile(r"\w")  # `\w` as the phrase regexes read it
@@ -417,7 +232,7 @@ _EDGE_ONLY = regex.compile(r"[\p{P}\p{S}\s]*")  # what `normalize` strips from a
 _NOT_NEWLINE_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _ALL_SPACES = re.compile(r"\s{2,}|[^\S ]")
 # the characters but " " and "\n" that `re`'s \s matches (tests/test_prefilter.py checks)
-_ODD_SPACES = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+ODD_SPACES = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
@@ -585,7 +400,7 @@ class Page:
             for old, new in _QUOTES.items():
                 text = text.replace(chr(old), new)
         text = text.casefold()
-        if "  " in text or any(c in text for c in _ODD_SPACES):  # else the regex would change nothing
+        if "  " in text or any(c in text for c in ODD_SPACES):  # else the regex would change nothing
             text = (_ALL_SPACES if self.single else _NOT_NEWLINE_SPACES).sub(" ", text)
         return text
 

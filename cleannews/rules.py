@@ -36,6 +36,15 @@ def apply_rules(doc: Document, active: Active) -> Document:
         memo[id(matcher)] = (matcher, found)
         return found
 
+    def remove(j, rule, matcher=None):
+        """Block j removed by `rule`, naming what in `matcher` matched it (the first rule to claim
+        a block is the one the report names)."""
+        block = blocks[j]
+        if block.removal is None:
+            doc.remove(j, rule.id, rule.category)
+            if matcher is not None:
+                block.removal.matched = matcher.which(block.text, block.norm)
+
     pages: dict = {}  # the blocks an index reads -> their Page, shared by the indexes
 
     def candidates(index, first=0):
@@ -61,7 +70,7 @@ def apply_rules(doc: Document, active: Active) -> Document:
                 end = next((j for j in range(i, min(n, i + rule.max_blocks + 1)) if test(rule.end, j)), None)
                 if end is not None:
                     for j in range(i, end + 1):
-                        doc.remove(j, rule.id, rule.category)
+                        remove(j, rule, rule.start if j == i else rule.end if j == end else None)
                     after = end
     if trailers:
         first = max(0, n - max(r.within for r in trailers))
@@ -70,7 +79,7 @@ def apply_rules(doc: Document, active: Active) -> Document:
             for i in range(max(0, n - rule.within), n):
                 if k in hits[i - first] and test(rule.match, i):
                     for j in range(i, n):
-                        doc.remove(j, rule.id, rule.category)
+                        remove(j, rule, rule.match if j == i else None)
                     break
     if block_rules:
         for i, found in enumerate(candidates(active.block_index)):
@@ -79,6 +88,6 @@ def apply_rules(doc: Document, active: Active) -> Document:
             for k in found:
                 rule = block_rules[k]
                 if test(rule.match, i):
-                    doc.remove(i, rule.id, rule.category)
+                    remove(i, rule, rule.match)
                     break
     return doc

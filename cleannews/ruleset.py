@@ -29,8 +29,8 @@ import regex
 import yaml
 
 from cleannews.errors import EXIT_USAGE, CleannewsError, RuleError
-from cleannews import matching
-from cleannews.matching import _EDGES, DEFAULT_MAX_WORDS, Index, Matcher, normalize
+from cleannews import matching, regex_literals
+from cleannews.matching import PHRASE_EDGES, DEFAULT_MAX_WORDS, Index, Matcher, normalize
 
 CATEGORIES = frozenset({
     "paywall", "newsletter", "donation", "cookie", "social", "related", "navigation",
@@ -274,7 +274,7 @@ def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
         matcher.exact = frozenset(norms)
     elif norms:
         alternation = "|".join(regex.escape(p) for p in norms)
-        edges = _EDGES[mode]
+        edges = PHRASE_EDGES[mode]
         matcher.phrase_source = edges[0] + alternation + edges[1]
     if patterns:
         matcher.flags = regex.IGNORECASE | regex.VERSION1 if ignore_case else regex.VERSION1
@@ -507,9 +507,9 @@ def _load_root(root: Path):
     cached = None
     if folder is not None:
         try:
-            key = hashlib.blake2b(repr((__version__, sys.version, regex.__version__, str(root), str(base))).encode(),
-                                  digest_size=20)
-            for code in (__file__, matching.__file__):  # the code that made the cached objects
+            key = hashlib.blake2b(repr((__version__, sys.version, regex.__version__, str(root), str(base),
+                                        regex_literals.AVAILABLE)).encode(), digest_size=20)
+            for code in (__file__, matching.__file__, regex_literals.__file__):  # the code that made the cached objects
                 key.update(Path(code).read_bytes())
             for path in paths:
                 key.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")

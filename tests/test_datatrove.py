@@ -224,7 +224,6 @@ def learn_records() -> list[dict]:
 
 
 def test_learn_at_scale_writes_what_the_learn_command_writes(tmp_path):
-    pytest.importorskip("cleannews.learn", reason="cleannews learn is not there yet")
     from cleannews.integrations.datatrove import CleannewsLearnCounts, CleannewsLearnRules
 
     write_shards(tmp_path / "shards", learn_records())

@@ -17,6 +17,7 @@ import termios
 import pytest
 
 from cleannews import clean, load_rules
+from cleannews.explain import label
 from cleannews.write import metadata
 from conftest import SAMPLES
 
@@ -34,7 +35,7 @@ def labelled(output: str, text: str) -> str | None:
     for line in output.splitlines():
         body = re.sub(r"^\s*\S+ [- ] ", "", line)
         if body.startswith(text):
-            found = re.search(r"  \[([a-z]+): ([\w.-]+)\]$", body[len(text):])
+            found = re.search(r'  \[([a-z]+): ([\w.-]+)(?: "[^\n]*")?\]$', body[len(text):])
             return found.group(1) if found else None
     raise AssertionError(f"block not shown: {text!r}")
 
@@ -76,7 +77,7 @@ def test_explain_shows_every_block_with_its_input_line(seed, run):
     assert len(block_rows) == len(doc.blocks) == 35
     for row in block_rows:
         number, mark, rest = re.match(r"^\s*(\d+) ([- ]) (.*)$", row).groups()
-        text = re.sub(r"  \[[a-z]+: [\w.-]+\]$", "", rest)
+        text = re.sub(r'  \[[a-z]+: [\w.-]+(?: "[^\n]*")?\]$', "", rest)
         assert raw_lines[int(number) - 1].strip() == text
         assert (mark == "-") == (rest != text)
 
@@ -103,7 +104,7 @@ def test_explain_html_bench_page(page, run):
     if doc.dropped:  # what the selector rules took out of the HTML comes before the blocks, labelled
         assert out.index("Dropped from the HTML (") < out.index("Blocks (")
         for removal in doc.dropped:
-            assert f"{removal.text}  [{removal.category}: {removal.rule}]" in out
+            assert f"{removal.text}  {label(removal)}" in out
     else:
         assert "Dropped from the HTML" not in out
 
@@ -169,7 +170,8 @@ def check_report(report: list, raw_path):
     doc = clean(raw_path.read_bytes())
     assert report == [r.as_dict() for r in doc.removed]
     for entry in report:
-        assert set(entry) == {"rule", "category", "stage", "text", "line", "block"}
+        assert set(entry) - {"matched"} == {"rule", "category", "stage", "text", "line", "block"}
+        assert isinstance(entry.get("matched", ""), str)
         assert raw_lines[entry["line"] - 1].strip() == entry["text"]  # the line points into the input
         assert doc.blocks[entry["block"]].text == entry["text"]
     assert [e["block"] for e in report] == sorted(e["block"] for e in report)
@@ -245,7 +247,7 @@ def test_terminal_has_colour_and_the_pager(seed):
     assert colours(out)  # category labels, marks
     assert "\x1b[2;9m" in out  # removed blocks dimmed and struck through
     assert "paged: " in out  # 35 blocks are longer than 24 rows
-    assert re.search(r"\[\d+;\d+m\[donation: donation\.enjoying-content-question\]", out)
+    assert re.search(r"\[\d+;\d+m\[donation: donation\.enjoying-content-question[\] ]", out)
 
 
 def test_terminal_short_output_is_not_paged(seed):
@@ -278,3 +280,58 @@ def test_pipe_has_no_colour_and_no_pager(seed, run):
     assert "\x1b" not in out and "paged: " not in out
     assert out == run("explain", seed["raw"]).stdout  # `python -m cleannews` is `cleannews`
     assert all(line == line.rstrip() for line in out.splitlines())  # no padding in a pipe
+
+
+def test_explain_and_the_report_name_the_phrase_or_pattern_that_matched(seed, run):
+    """Issue 16 §7: a rule of many phrases or patterns says which one fired: in explain's label
+    and as `matched` in the JSON report (a span names its start and its end)."""
+    out = run("explain", seed["raw"]).stdout
+    assert "Support us  [donation: donation.enjoying-content-question \"support us\"]" in out
+    pattern = next(r for r in load_rules().rules if r.id == "caption.photo-credit-suffix").match.patterns
+    assert f'[caption: caption.photo-credit-suffix "{pattern[0]}"]' in out or any(
+        f'[caption: caption.photo-credit-suffix "{p}"]' in out for p in pattern)
+    report = json.loads(run("clean", seed["raw"], "--format", "json").stdout)["removed"]
+    by_text = {r["text"]: r for r in report}
+    assert by_text["Sign up for our free weekly newsletter"]["matched"] == "sign up for our free weekly newsletter"
+    assert "matched" not in by_text[seed["expected"]["title"]]  # the headline is no rule of phrases
+
+
+def test_a_rule_of_many_patterns_names_the_one_that_fired(run):
+    rule = next(r for r in load_rules().rules if r.id == "paywall.continue-reading.en")
+    assert len(rule.match.patterns) > 5
+    page = ("The council met on Monday to discuss the budget for next year, officials said.\n\n"
+            "You have reached your limit of free articles this month.\n\n"
+            "Please subscribe and keep reading\n")
+    report = json.loads(run("clean", "--format", "json", input=page.encode()).stdout)["removed"]
+    named = {r["text"]: r.get("matched") for r in report if r["rule"] == rule.id}
+    assert named["You have reached your limit of free articles this month."] == rule.match.patterns[4]
+    assert named["Please subscribe and keep reading"] == rule.match.patterns[0]
+
+
+def test_what_a_removal_names_matches_the_removed_block_on_its_own():
+    """On every sample page, each block a phrase or pattern rule removed names a phrase its
+    normalised text holds as the rule matches it, or a pattern that matches its text alone."""
+    import regex
+
+    from cleannews.matching import normalize
+
+    rules = load_rules()
+    by_id = {r.id: r for r in rules.rules}
+    pages = [SAMPLES / "themoscowtimes-spy-agencies.raw.txt", *sorted((SAMPLES / "bench").glob("*.txt"))]
+    checked = 0
+    for page in pages + BENCH:
+        doc = clean(page_bytes(page) if page.suffix == ".gz" else page.read_bytes(), rules=rules)
+        for block in doc.blocks:
+            removal = block.removal
+            rule = by_id.get(removal.rule) if removal else None
+            if rule is None or rule.kind == "selector" or not removal.matched:
+                continue
+            matchers = [m for m in (rule.match, rule.start, rule.end) if m is not None]
+            assert any(removal.matched in m.phrases or removal.matched in m.patterns for m in matchers), removal
+            if any(removal.matched in m.phrases for m in matchers):
+                assert removal.matched in normalize(block.text), removal
+            else:
+                flags = next(m.flags for m in matchers if removal.matched in m.patterns)
+                assert regex.search(removal.matched, block.text, flags), removal
+            checked += 1
+    assert checked > 100

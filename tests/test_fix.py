@@ -136,6 +136,7 @@ def git(cwd, *args):
                         "GIT_COMMITTER_EMAIL": "t@t"})
 
 
+@pytest.mark.slow
 def test_pre_commit_hooks_fail_on_dirty_and_pass_after_fix(tmp_path, seed):
     """The real pre-commit framework installs cleannews from this repository and runs the hooks."""
     repo = tmp_path / "corpus"

@@ -3,9 +3,12 @@ import subprocess
 import sys
 import venv
 
+import pytest
+
 from conftest import ROOT, SAMPLES
 
 
+@pytest.mark.slow
 def test_non_editable_install_cleans_the_seed(tmp_path, seed):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

@@ -1,6 +1,6 @@
-"""The literal prefilter (matching.required_literals) must never skip a block a pattern matches."""
+"""The literal prefilter (regex_literals.required_literals) must never skip a block a pattern matches."""
 from cleannews.api import load_rules
-from cleannews.matching import required_literals
+from cleannews.regex_literals import required_literals
 
 
 def test_literals_of_simple_patterns():
@@ -91,10 +91,10 @@ def test_odd_spaces_are_every_space_but_space_and_newline():
     import re
     import sys
 
-    from cleannews.matching import _ODD_SPACES
+    from cleannews.matching import ODD_SPACES
 
     spaces = {chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))}
-    assert set(_ODD_SPACES) == spaces - {" ", "\n"}
+    assert set(ODD_SPACES) == spaces - {" ", "\n"}
 
 
 def test_a_block_of_several_lines_is_read_on_its_own():
@@ -114,7 +114,7 @@ def test_reading_a_pattern_of_thousands_of_alternatives_is_bounded():
     """Issue 14 §5: the literal analysis grew faster than linearly (3 s for 10,000 alternatives,
     no end for 100,000).  A group of more than MAX_REQUIRED alternatives now requires nothing
     that is told: the pattern runs on every block, and the others keep their prefilter."""
-    from cleannews.matching import MAX_REQUIRED
+    from cleannews.regex_literals import MAX_REQUIRED
 
     def word(i: int) -> str:  # no prefix common to all (`re` would read "word" out of word0|word1|...)
         return "".join(chr(97 + (i // 26 ** k) % 26) for k in range(3))
@@ -125,3 +125,43 @@ def test_reading_a_pattern_of_thousands_of_alternatives_is_bounded():
     few = "|".join(word(i) for i in range(MAX_REQUIRED))
     assert len(required_literals([f"\\b(?:{few})\\b"])) == MAX_REQUIRED
     assert required_literals([word(i) for i in range(MAX_REQUIRED + 1)]) is None  # a list of that many
+
+
+def test_without_re_private_parser_there_is_no_prefilter_and_the_same_output(monkeypatch):
+    """Issue 16 §6: `re._parser` is private to Python.  When it cannot be imported, the pattern
+    reading says "nothing that can be told", every pattern runs on every block, and the sample
+    pages clean to the same text and report as with the prefilter."""
+    import gzip
+    import importlib
+    import sys
+
+    from conftest import SAMPLES
+
+    from cleannews import clean, regex_literals
+    from cleannews.ruleset import load_rules as load_uncached
+    from cleannews.write import render
+
+    pages = [SAMPLES / "themoscowtimes-spy-agencies.raw.txt", *sorted((SAMPLES / "bench").glob("*.txt")),
+             *sorted((SAMPLES / "bench").glob("*.html.gz"))]
+    def read(path):
+        return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+    with_prefilter = load_rules()
+    want = [(render(doc, "txt"), render(doc, "json"))
+            for doc in (clean(read(p), rules=with_prefilter, source=p.name) for p in pages)]
+    always_before = len(with_prefilter.active("en", ()).block_index.always)
+    monkeypatch.setenv("CLEANNEWS_CACHE_DIR", "")  # no cached reading from a run with the parser
+    monkeypatch.setitem(sys.modules, "re._parser", None)  # `import re._parser` now raises ImportError
+    try:
+        importlib.reload(regex_literals)
+        assert not regex_literals.AVAILABLE
+        assert regex_literals.required_literals(["^Subscribe"]) is None
+        without = load_uncached()
+        assert len(without.active("en", ()).block_index.always) > always_before  # the prefilter is off
+        got = [(render(doc, "txt"), render(doc, "json"))
+               for doc in (clean(read(p), rules=without, source=p.name) for p in pages)]
+    finally:
+        monkeypatch.undo()
+        importlib.reload(regex_literals)
+    assert regex_literals.AVAILABLE
+    assert got == want

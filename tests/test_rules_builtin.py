@@ -99,3 +99,71 @@ def test_keep_examples_survive_every_rule_of_their_language():
                 lost += [f"{rule.id} [{lang}]: {b.text!r} removed by {b.removal.rule}"
                          for b in doc.blocks if not b.kept]
     assert lost == []
+
+
+def phrase_order(phrase: str) -> tuple:
+    """The order phrase lists are written in: case-insensitive, then as written."""
+    return (phrase.casefold(), phrase)
+
+
+def _phrase_lists():
+    """(path, line, sequence node) of every `phrases:` list as written, at any depth (span
+    rules hold theirs under `start:` and `end:`)."""
+    for path in FILES:
+        stack = [yaml.compose(path.read_text(encoding="utf-8"))]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.value == "phrases":
+                        yield path, key.start_mark.line + 1, value
+                    stack.append(value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+
+
+def test_phrase_lists_are_one_per_line_and_sorted():
+    """Issue 16 §7: a list of 80 phrases written inline makes a whole-paragraph diff of every
+    change; one phrase a line, sorted, makes it one line, and shows a duplicate beside its twin."""
+    wrong, lists = [], 0
+    for path, line, node in _phrase_lists():
+        lists += 1
+        where = f"{path.relative_to(ROOT)}:{line}"
+        if not isinstance(node, yaml.SequenceNode) or node.flow_style:
+            wrong.append(f"{where}: write the phrases as a block list, one `- phrase` a line")
+            continue
+        lines = [item.start_mark.line for item in node.value]
+        if len(set(lines)) != len(lines):
+            wrong.append(f"{where}: two phrases on one line")
+        phrases = [item.value for item in node.value]
+        for before, after in zip(phrases, phrases[1:]):
+            if phrase_order(after) < phrase_order(before):
+                wrong.append(f"{where}: {after!r} comes before {before!r} (phrases are sorted, case-insensitively)")
+                break
+    assert lists > 50 and wrong == []
+
+
+def test_phrases_are_well_formed():
+    """A phrase is one line of text that normalises to itself less case and edges: no
+    surrounding spaces, no newline, not a YAML number or boolean, something left to match."""
+    bad = []
+    for path, line, node in _phrase_lists():
+        for item in node.value:
+            value = yaml.safe_load(yaml.serialize(item))
+            where = f"{path.relative_to(ROOT)}:{item.start_mark.line + 1}: {value!r}"
+            if not isinstance(value, str):
+                bad.append(f"{where}: not a string (quote it)")
+            elif value != value.strip() or "\n" in value or not normalize(value):
+                bad.append(f"{where}: spaces at an edge, a newline, or nothing to match")
+    assert bad == []
+
+
+def test_every_rule_file_loads_without_a_mistake():
+    """Fields known, kinds, categories and match modes known, patterns and selectors compile, every
+    rule with its examples: the strict loader's every error over every file, not only the first."""
+    from cleannews.ruleset import load_file
+
+    errors: list = []
+    for path in FILES:
+        load_file(path, ROOT, errors)
+    assert [str(e) for e in errors] == []

@@ -188,3 +188,16 @@ def test_site_names_the_site_of_pages_without_a_url(tmp_path):
     assert [s.name for s in rules.sites_for(None, "no fingerprint here")] == ["sites/themoscowtimes.com"]
     assert [s.name for s in rules.sites_for("example.com", "The Moscow Times")] == []  # a URL wins
     assert [s.name for s in load_rules().sites_for(None, "The Moscow Times")] == ["sites/themoscowtimes.com"]
+
+
+def test_phrases_inline_or_one_per_line_in_any_order_are_one_rule(tmp_path):
+    """The shipped files write phrases one a line, sorted (issue 16 §7); a user's file may keep
+    writing them inline, in any order, with repeats: the rule is the same."""
+    inline = GOOD.replace("phrases: [sign up for our newsletter]",
+                          "phrases: [sign up for our newsletter, join our mailing list, Sign up for our newsletter]")
+    listed = GOOD.replace("phrases: [sign up for our newsletter]",
+                          "phrases:\n      - join our mailing list\n      - sign up for our newsletter")
+    a = load_rules([write(tmp_path, inline, "a.yaml")], builtin=False).rules[0].match
+    b = load_rules([write(tmp_path, listed, "b.yaml")], builtin=False).rules[0].match
+    assert (a.exact, a.phrases, a.phrase_source) == (b.exact, b.phrases, b.phrase_source)
+    assert a.exact == {"sign up for our newsletter", "join our mailing list"}
