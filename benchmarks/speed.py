@@ -74,13 +74,12 @@ def text_records(data: Path) -> list[str]:
 
 
 def clean_lines(lines: list[str], rules) -> None:
-    from cleannews import document
     from cleannews.document import Document
     from cleannews.pipeline import clean_document
     from cleannews.write import metadata
 
     # every round reads the corpus as for the first time: no line's work kept from a round before
-    document._SHARED.clear()
+    rules.lines.clear()
 
     for line in lines:
         rec = json.loads(line)

@@ -21,6 +21,7 @@ import regex
 
 from cleannews import language
 from cleannews.document import Document
+from cleannews.lines import Lines
 
 # block classes
 GOOD, NEAR, SHORT, BAD = "good", "neargood", "short", "bad"
@@ -62,6 +63,7 @@ def classify(doc: Document) -> Document:
     kept = [i for i, b in enumerate(doc.blocks) if b.kept]
     if doc.kind not in ("text", "markdown") or len(kept) < 3:
         return doc
+    Lines().fill(doc.blocks)  # a document made outside the pipeline; filled ones are left as they are
     lang = doc.metadata.get("language")
     stops = language.field(lang)
     cjk = lang in ("zh", "ja", "ko")

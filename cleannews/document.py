@@ -3,9 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cleannews.language import tally
-from cleannews.matching import normalize
-
 
 # The stages that remove text, in pipeline order: HTML elements named by selector rules, lines
 # the extraction left out, blocks the rule sets matched, the text classifier's verdicts, the
@@ -34,18 +31,15 @@ class Removal:
         return out
 
 
-SHARED_MAX_CHARS = 200  # lines longer than this are article text, seldom seen twice: not shared
-SHARED_MAX_LINES = 20_000  # distinct lines whose work is kept (a few MB)
-_SHARED: dict[str, dict] = {}  # line text -> what Block.__getattr__ worked out for it
-
-
 @dataclass
 class Block:
     """A paragraph or line: the unit that rules keep or drop.
 
     `text` is what rules see and what plain-text output prints; `raw` is the
     block as written in the input (Markdown markup kept), so Markdown output
-    never invents anything.
+    never invents anything.  `norm`, `tally` and `memo` are filled once the page is
+    split (`lines.Lines.fill`): the form phrases are compared in, the words and
+    stopwords per language, and the rule engine's answers for this text.
     """
 
     text: str
@@ -53,51 +47,23 @@ class Block:
     line: int = 0
     removal: Removal | None = None
     heading: bool = False  # a Markdown heading or an HTML <h*>: a headline candidate
+    words: int = -1  # whitespace-separated words of `text` (set from it when not given)
+    norm: str = ""
+    tally: tuple = ()
+    memo: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.words < 0:
+            self.words = len(self.text.split())
 
     @property
     def kept(self) -> bool:
         return self.removal is None
 
-    # Worked out once per block, on first use, and shared by rules, classifier, headline and the
-    # rounds of `pipeline._settle` (which hand them on to the same text's block: see `reuse`).
-    # Not functools.cached_property: on Python 3.11 it takes a lock on every read.
-    _LAZY = {
-        "norm": lambda self: normalize(self.text),  # the form phrases are compared in
-        "words": lambda self: len(self.text.split()),
-        "tally": lambda self: tally(self.text),  # words and stopwords per language
-        "memo": lambda self: {},  # what rules found in this text: an Index's candidates, a Matcher's answer
-    }
-
-    def __post_init__(self):
-        shared = _SHARED.get(self.text)  # a line seen before: its work is done (see __getattr__)
-        if shared:
-            self.__dict__.update(shared)
-
-    def __getattr__(self, name: str):
-        make = Block._LAZY.get(name)
-        if make is None:
-            raise AttributeError(name)
-        # a short line ("Advertisement", a menu item) comes back on page after page of a site:
-        # what it worked out once is shared by every block of the same text (half the lines
-        # of the 181 benchmark pages repeat a line seen before); a long one keeps its own
-        text = self.text
-        shared = _SHARED.get(text) if len(text) <= SHARED_MAX_CHARS else {}
-        if shared is None:
-            if len(_SHARED) >= SHARED_MAX_LINES:
-                _SHARED.clear()  # bounded memory; the common lines come back at once
-            shared = _SHARED[text] = {}
-        value = shared.get(name)
-        if value is None:
-            value = shared[name] = make(self)
-        self.__dict__[name] = value
-        return value
-
     def reuse(self, other: "Block") -> None:
         """Take what `other`, a block with the same text, has worked out already."""
         if other.text == self.text:
-            for key in ("norm", "words", "tally", "memo"):
-                if key in other.__dict__:
-                    self.__dict__[key] = other.__dict__[key]
+            self.norm, self.tally, self.memo = other.norm, other.tally, other.memo
 
 
 @dataclass

@@ -67,11 +67,12 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
             for block, earlier in zip(doc.blocks, reuse):
                 block.reuse(earlier)
         sites, links = _sites(doc, ruleset, doc.url, doc.content), frozenset()
+    ruleset.lines.fill(doc.blocks)
     if "language" not in doc.metadata:
         lang = language.detect_blocks([b.text for b in doc.blocks], [b.tally for b in doc.blocks])
         if lang:
             doc.metadata["language"] = lang
-    rules.apply_rules(doc, ruleset.active(doc.metadata.get("language"), sites))
+    rules.apply_rules(doc, ruleset.active(doc.metadata.get("language"), sites), ruleset.lines)
     if not rules_only:
         classify.classify(doc)
         headline.find_headline(doc)

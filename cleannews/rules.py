@@ -6,11 +6,15 @@ rules; the first rule to claim a block is the one the report names.
 from __future__ import annotations
 
 from cleannews.document import Document
+from cleannews.lines import Lines
 from cleannews.matching import Page, PatternTimeout
 from cleannews.ruleset import Active
 
 
-def apply_rules(doc: Document, active: Active) -> Document:
+def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Document:
+    """Remove the blocks the active rules match.  `lines`: the run's shared line facts (the rule
+    set's own, `Rules.lines`); blocks made elsewhere (rule examples) get fresh ones."""
+    (lines or Lines()).fill(doc.blocks)
     blocks = doc.blocks
     n = len(blocks)
     if not n:

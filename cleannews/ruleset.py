@@ -28,8 +28,9 @@ from typing import Iterable
 import regex
 import yaml
 
-from cleannews.errors import EXIT_USAGE, CleannewsError, RuleError
 from cleannews import matching, regex_literals
+from cleannews.errors import EXIT_USAGE, CleannewsError, RuleError
+from cleannews.lines import Lines
 from cleannews.matching import PHRASE_EDGES, DEFAULT_MAX_WORDS, Index, Matcher, normalize
 
 CATEGORIES = frozenset({
@@ -340,6 +341,7 @@ class Rules:
     def __init__(self, sets: list[RuleSet], site: str | None = None):
         self.sets = sets
         self.site = site
+        self.lines = Lines()  # what each line's text worked out, shared by the pages this rule set cleans
         self.spec: tuple = ()  # set by cleannews.api.load_rules
         self.rules = [r for s in sets for r in s.rules]
         prints: dict[str, list] = {}  # a phrase may name a site in several sets (built-in and learned)

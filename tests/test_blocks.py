@@ -38,21 +38,29 @@ def test_text_headline_is_moved_out_of_the_body(seed):
 
 def test_a_short_line_seen_again_reuses_its_work_and_cleans_the_same():
     """What a short line worked out (normal form, rule answers) is shared by later blocks of the
-    same text, on this page or the next; long lines are not kept. Sharing changes no output."""
+    same text, on this page or the next, through the run's `Lines` (owned by the rule set);
+    long lines are not kept. Sharing changes no output."""
     from conftest import SAMPLES
 
-    from cleannews import document
     from cleannews.api import load_rules
     from cleannews.document import Block
+    from cleannews.lines import Lines
 
+    lines = Lines()
     first, again = Block(text="Advertisement", raw="Advertisement"), Block(text="Advertisement", raw="Advertisement")
-    assert first.norm == "advertisement" and again.memo is first.memo
+    lines.fill([first, again])
+    assert first.norm == "advertisement" and first.words == 1 and again.memo is first.memo
     long = "word " * 60
-    assert Block(text=long, raw=long).memo is not Block(text=long, raw=long).memo
+    twins = [Block(text=long, raw=long), Block(text=long, raw=long)]
+    lines.fill(twins)
+    assert twins[0].memo is not twins[1].memo and len(lines) == 1
+    lines.clear()
+    assert len(lines) == 0
 
     page = (SAMPLES / "themoscowtimes-spy-agencies.raw.txt").read_text(encoding="utf-8")
     rules = load_rules()
-    document._SHARED.clear()
+    rules.lines.clear()
     cold = clean(page, rules=rules)
+    assert len(rules.lines) > 0
     warm = clean(page, rules=rules)  # every short line's work now comes from the first time
     assert warm.text == cold.text and [r.as_dict() for r in warm.removed] == [r.as_dict() for r in cold.removed]

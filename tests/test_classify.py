@@ -8,6 +8,7 @@ import pytest
 from cleannews import clean, load_rules
 from cleannews.classify import classify
 from cleannews.document import Block, Document
+from cleannews.lines import Lines
 
 from conftest import SAMPLES
 
@@ -82,6 +83,7 @@ def test_rules_win_where_they_matched():
     first = next(i for i, b in enumerate(doc.blocks) if b.text == line)
     fresh = Document(source="t", kind="text", metadata={"language": "en"},
                      blocks=[Block(text=b.text, raw=b.raw, line=b.line) for b in doc.blocks])
+    Lines().fill(fresh.blocks)
     fresh.remove(first, "test.rule", "navigation")
     classify(fresh)
     assert fresh.blocks[first].removal.rule == "test.rule"
