@@ -82,9 +82,10 @@ def _text_headline(doc: Document, body: int, before: list[int]) -> int | None:
                   if _looks_like_headline(texts[i]) and not _decorates(texts[i], [texts[j] for j in window[:n]])]
     if not candidates:
         return None
-    norms = {i: normalize(texts[i]) for i in candidates}
+    norms = [b.norm or normalize(b.text) for b in doc.blocks]
     for i in reversed(candidates):
-        if any(j != i and _echoes(normalize(b.text), norms[i]) for j, b in enumerate(doc.blocks)):
+        headline = norms[i]
+        if any(j != i and _echoes(norm, headline) for j, norm in enumerate(norms) if len(norm) > len(headline) + 2):
             return i
     for i in range(max(0, body - WINDOW), body):
         if _BYLINE.search(doc.blocks[i].text) or _DATE_LIKE.search(doc.blocks[i].text):
