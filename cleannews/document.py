@@ -48,7 +48,7 @@ class Block:
     removal: Removal | None = None
     heading: bool = False  # a Markdown heading or an HTML <h*>: a headline candidate
     words: int = -1  # whitespace-separated words of `text` (set from it when not given)
-    norm: str = ""
+    norm: str | None = None  # None until filled
     tally: tuple = ()
     memo: dict = field(default_factory=dict)
 

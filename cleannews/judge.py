@@ -55,7 +55,7 @@ def judge(doc: Document, links=frozenset()) -> Document:
     kept = [i for i, b in enumerate(doc.blocks) if b.kept]
     if not kept:
         return doc
-    Lines().fill(doc.blocks)  # a document made outside the pipeline; filled ones are left as they are
+    Lines().fill(doc.blocks, counts=False)  # a document made outside the pipeline; filled ones are left
     walls = {r.category for r in doc.removed} & WALLS
     if walls and sum(doc.blocks[i].words for i in kept) < WALL_WORDS:
         return _empty(doc, kept, "no-article.wall", f"no article: a {'/'.join(sorted(walls))} wall or stub")

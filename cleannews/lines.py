@@ -19,7 +19,7 @@ MAX_LINES = 20_000  # distinct lines whose work is kept (a few MB)
 class Lines:
     def __init__(self, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS):
         self.max_lines, self.max_chars = max_lines, max_chars
-        self.known: dict[str, tuple] = {}  # line text -> (norm, tally, memo)
+        self.known: dict[str, list] = {}  # line text -> [norm, tally or None, memo]
 
     def __len__(self) -> int:
         return len(self.known)
@@ -27,19 +27,23 @@ class Lines:
     def clear(self) -> None:
         self.known.clear()
 
-    def fill(self, blocks) -> None:
-        """Give each block its normal form, stopword counts and memo (the rule engine's answers
-        for its text): a line seen before takes what was worked out for it then."""
+    def fill(self, blocks, counts: bool = True) -> None:
+        """Give each block its normal form, its memo (the rule engine's answers for its text)
+        and, with `counts`, its stopword counts (an HTML page whose language its markup names
+        needs none): a line seen before takes what was worked out for it then."""
         known = self.known
         for block in blocks:
-            if block.tally:  # filled already (a block that took an earlier pass's work)
-                continue
+            if block.norm is not None and (block.tally or not counts):
+                continue  # filled already (or took an earlier pass's work)
             text = block.text
             facts = known.get(text)
             if facts is None:
-                facts = (normalize(text), tally(text), {})
+                facts = [normalize(text), None, {}]
                 if len(text) <= self.max_chars:
                     if len(known) >= self.max_lines:
                         known.clear()  # bounded memory; the common lines come back at once
                     known[text] = facts
-            block.norm, block.tally, block.memo = facts
+            if counts and facts[1] is None:
+                facts[1] = tally(text)
+            block.norm, block.memo = facts[0], facts[2]
+            block.tally = facts[1] or ()

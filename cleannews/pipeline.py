@@ -67,7 +67,7 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
             for block, earlier in zip(doc.blocks, reuse):
                 block.reuse(earlier)
         sites, links = _sites(doc, ruleset, doc.url, doc.content), frozenset()
-    ruleset.lines.fill(doc.blocks)
+    ruleset.lines.fill(doc.blocks, counts=doc.kind != "html" or "language" not in doc.metadata)
     if "language" not in doc.metadata:
         lang = language.detect_blocks([b.text for b in doc.blocks], [b.tally for b in doc.blocks])
         if lang:

@@ -271,12 +271,15 @@ def _rendered(body):
     if body is None:
         return _NOTHING
     for element in body.iter():
+        text, tail = element.text, element.tail
+        if not (text and "\n" in text or tail and "\n" in tail):
+            continue  # most elements: nothing to undo, and no ancestors to look up
         if element.tag == "code" or next(element.iterancestors("code"), None) is not None:
             continue
-        if element.text and "\n" in element.text:
-            element.text = _WRAP.sub(" ", element.text)
-        if element.tail and "\n" in element.tail:
-            element.tail = _WRAP.sub(" ", element.tail)
+        if text and "\n" in text:
+            element.text = _WRAP.sub(" ", text)
+        if tail and "\n" in tail:
+            element.tail = _WRAP.sub(" ", tail)
     text = xmltotxt(body, False)
     return SimpleNamespace(text=text, body=body) if text else _NOTHING
 
