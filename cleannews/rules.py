@@ -14,7 +14,7 @@ from cleannews.ruleset import Active
 def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Document:
     """Remove the blocks the active rules match.  `lines`: the run's shared line facts (the rule
     set's own, `Rules.lines`); blocks made elsewhere (rule examples) get fresh ones."""
-    (lines or Lines()).fill(doc.blocks)
+    (lines or Lines()).fill(doc.blocks, counts=False)
     blocks = doc.blocks
     n = len(blocks)
     if not n:
