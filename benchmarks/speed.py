@@ -74,9 +74,9 @@ def text_records(data: Path) -> list[str]:
 
 
 def clean_lines(lines: list[str], rules) -> None:
+    from cleannews.corpus.write import metadata
     from cleannews.document import Document
     from cleannews.pipeline import clean_document
-    from cleannews.write import metadata
 
     # every round reads the corpus as for the first time: no line's work kept from a round before
     rules.lines.clear()

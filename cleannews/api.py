@@ -5,8 +5,9 @@ import functools
 import os
 
 from cleannews.document import Document
+from cleannews.engine.ruleset import Rules
+from cleannews.engine.ruleset import load_rules as _load_rules
 from cleannews.pipeline import clean_document
-from cleannews.ruleset import Rules, load_rules as _load_rules
 
 
 def load_rules(extra=(), builtin: bool = True, disable=(), languages=(), site: str | None = None) -> Rules:
@@ -15,7 +16,7 @@ def load_rules(extra=(), builtin: bool = True, disable=(), languages=(), site: s
     `extra`: more rule files or folders; `disable`: rule ids, categories or rule
     sets to leave out; `languages`: keep only rules for these (and language-neutral ones);
     any iterable of strings or paths (or one string) for each.  `site`: the domain of pages
-    without a URL (see cleannews.ruleset.Rules).
+    without a URL (see cleannews.engine.ruleset.Rules).
     """
     def frozen(value) -> tuple:
         return (str(value),) if isinstance(value, (str, os.PathLike)) else tuple(str(v) for v in value)
@@ -34,7 +35,7 @@ def clean(page: str | bytes, url: str | None = None, rules: Rules | None = None,
           source: str = "<page>") -> Document:
     """Clean one page (HTML, text or Markdown, as str or bytes).
 
-    The result's `.text` is the clean body; `cleannews.write.metadata(doc)`
+    The result's `.text` is the clean body; `cleannews.corpus.write.metadata(doc)`
     gives title, author, date, site, language and the removal report.
     """
     data = page.encode("utf-8") if isinstance(page, str) else page

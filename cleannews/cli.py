@@ -10,7 +10,6 @@ import sys
 import click
 
 from cleannews import __version__
-from cleannews.errors import EXIT_INTERNAL
 from cleannews.commands.batch import batch
 from cleannews.commands.check import check, fix
 from cleannews.commands.clean import clean
@@ -19,6 +18,7 @@ from cleannews.commands.config import config
 from cleannews.commands.explain import explain
 from cleannews.commands.learn import learn
 from cleannews.commands.rules import rules
+from cleannews.errors import EXIT_INTERNAL
 
 EXIT_INTERRUPTED = 130
 

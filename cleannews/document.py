@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 # The stages that remove text, in pipeline order: HTML elements named by selector rules, lines
 # the extraction left out, blocks the rule sets matched, the text classifier's verdicts, the
 # headline moved to the title, and a page judged to hold no article.

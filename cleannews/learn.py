@@ -44,7 +44,7 @@ from pathlib import Path
 import regex
 
 from cleannews.document import Document
-from cleannews.matching import DEFAULT_MAX_WORDS, normalize
+from cleannews.engine.matching import DEFAULT_MAX_WORDS, normalize
 
 KEPT = 1  # the pipeline left the block in the clean text on some page
 ARTICLE = 2  # on some page the block stood between two article paragraphs, as one of them
@@ -111,7 +111,7 @@ def page_blocks(doc: Document) -> list[tuple[str, bool, bool]]:
 def page_site(doc: Document, ruleset=None, default: str | None = None) -> str | None:
     """The site a cleaned page belongs to: its URL's host (the record's, the WARC's, or the
     HTML's own metadata), else `default`, else the site rule set whose fingerprints it holds."""
-    from cleannews.extract import host_of
+    from cleannews.pipeline.extract import host_of
 
     host = host_of(doc.url or doc.metadata.get("url"))
     if not host and doc.metadata.get("hostname"):
@@ -333,7 +333,7 @@ class Counts:
     # files
     def save(self, path: Path) -> None:
         """Write the counts to `path` (atomically): a JSON header line, then the keys as 8-byte arrays."""
-        from cleannews.write import atomic_open
+        from cleannews.corpus.write import atomic_open
 
         self._flush()
         while len(self._once) > 1:  # one sorted array
@@ -569,7 +569,7 @@ class Options:
     site: str | None = None  # the site of pages that come without a URL
     jobs: int = 1
     rules: tuple = ((), True, (), ())  # cleannews.api.load_rules arguments: what each worker loads
-    fields: tuple = ("text", "html", "url", "id")  # cleannews.corpus.Fields
+    fields: tuple = ("text", "html", "url", "id")  # cleannews.corpus.records.Fields
 
 
 @dataclass
@@ -613,7 +613,7 @@ def _guarded(source: str, line, work):
 
 
 def _task_pages(paths: list, default_site):
-    from cleannews.read import read_path
+    from cleannews.corpus.read import read_path
 
     return [_guarded(str(p), None, lambda p=p: _learn_doc(read_path(p), default_site)) for p in paths]
 
@@ -644,9 +644,9 @@ def _task_records(records: list, fields: tuple, default_site):
 
 def _tasks(sources: list[Path], options: Options, summary: Summary, report):
     """(function, args) for every chunk of work, in input order."""
-    from cleannews.batch import plan
+    from cleannews.corpus.streams import jsonl_records, warc_records
     from cleannews.errors import InputError
-    from cleannews.streams import jsonl_records, warc_records
+    from cleannews.runs.batch import plan
 
     pages = []
     for kind, path, _ in plan(sources, Path("."), "txt"):

@@ -1,6 +1,6 @@
 """Blocks from text and Markdown; headline moved to the title."""
 from cleannews import clean
-from cleannews.blocks import markdown_to_text
+from cleannews.pipeline.blocks import markdown_to_text
 
 
 def test_markdown_markup_is_stripped_for_rules():
@@ -44,7 +44,7 @@ def test_a_short_line_seen_again_reuses_its_work_and_cleans_the_same():
 
     from cleannews.api import load_rules
     from cleannews.document import Block
-    from cleannews.lines import Lines
+    from cleannews.engine.lines import Lines
 
     lines = Lines()
     first, again = Block(text="Advertisement", raw="Advertisement"), Block(text="Advertisement", raw="Advertisement")

@@ -4,13 +4,12 @@ The pages are cleaned with no rules at all, so what goes is the classifier's
 doing; article lines are quoted from the benchmark's ground truth.
 """
 import pytest
+from conftest import SAMPLES
 
 from cleannews import clean, load_rules
-from cleannews.classify import classify
 from cleannews.document import Block, Document
-from cleannews.lines import Lines
-
-from conftest import SAMPLES
+from cleannews.engine.lines import Lines
+from cleannews.pipeline.classify import classify
 
 BENCH = SAMPLES / "bench"
 NEWSNATION = "076f4f33bf75059db581bedf36e76fb65e89a8f7752db3339aa3ea11c5122f32"  # en, nav menus, related tags

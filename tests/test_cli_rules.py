@@ -7,11 +7,11 @@ import sys
 
 import click
 import pytest
+from conftest import ROOT, SAMPLES
 
 import cleannews
 from cleannews import clean, load_rules
 from cleannews.cli import cli
-from conftest import ROOT, SAMPLES
 
 SEED = SAMPLES / "themoscowtimes-spy-agencies.raw.txt"
 

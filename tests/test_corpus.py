@@ -10,10 +10,9 @@ import sys
 
 import pytest
 import zstandard
+from conftest import SAMPLES, shingle_recall
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-from conftest import SAMPLES, shingle_recall
 
 BENCH = SAMPLES / "bench"
 TRUTH = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
@@ -252,7 +251,7 @@ def test_report_says_how_much_metadata_each_record_carries(tmp_path, run, seed, 
 
 
 def test_progress_is_in_bytes_of_input_when_a_corpus_is_in_the_batch(tmp_path, seed):
-    from cleannews.batch import Options, run_batch
+    from cleannews.runs.batch import Options, run_batch
 
     class Recorder:
         def __init__(self):

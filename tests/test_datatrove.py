@@ -7,7 +7,6 @@ import sys
 from collections import Counter
 
 import pytest
-
 from conftest import SAMPLES, SEED
 
 pytest.importorskip("datatrove", reason='the datatrove extra: pip install ".[test]"')
@@ -121,7 +120,7 @@ def run_step(step, records):
 
 def test_rule_options_are_those_of_the_command_line(tmp_path):
     from cleannews import clean, load_rules
-    from cleannews.write import metadata
+    from cleannews.corpus.write import metadata
 
     raw = (SAMPLES / f"{SEED}.raw.txt").read_text(encoding="utf-8")
     rules = tmp_path / "mine.yaml"
@@ -266,9 +265,8 @@ def test_the_datatrove_extra_brings_what_warcreader_imports():
     import inspect
     import re as re_
 
-    from datatrove.pipeline.readers import warc
-
     from conftest import ROOT
+    from datatrove.pipeline.readers import warc
 
     imported = set(re_.findall(r"^\s*import (\w+)", inspect.getsource(warc.process_record), re_.M))
     assert imported, "WarcReader imports nothing of its own any more: look again at what it needs"

@@ -2,9 +2,9 @@
 import pytest
 
 from cleannews import clean
-from cleannews.decode import decode, sniff
 from cleannews.document import Document
 from cleannews.errors import InputError
+from cleannews.pipeline.decode import decode, sniff
 
 RUSSIAN = "<html><head><meta charset='utf-8'><title>Новости</title></head><body><p>Москва — столица России, и это очень большой город с долгой историей.</p></body></html>"
 

@@ -3,6 +3,8 @@
 The terminal tests run the command in a real pseudo-terminal (os.openpty):
 colour and the pager there, neither in a pipe, no colour with NO_COLOR.
 """
+import fcntl
+import gzip
 import json
 import os
 import re
@@ -10,16 +12,14 @@ import select
 import struct
 import subprocess
 import sys
-import fcntl
-import gzip
 import termios
 
 import pytest
+from conftest import SAMPLES
 
 from cleannews import clean, load_rules
-from cleannews.explain import label
-from cleannews.write import metadata
-from conftest import SAMPLES
+from cleannews.corpus.write import metadata
+from cleannews.runs.explain import label
 
 BENCH = sorted((SAMPLES / "bench").glob("*.html.gz"))
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
@@ -313,7 +313,7 @@ def test_what_a_removal_names_matches_the_removed_block_on_its_own():
     normalised text holds as the rule matches it, or a pattern that matches its text alone."""
     import regex
 
-    from cleannews.matching import normalize
+    from cleannews.engine.matching import normalize
 
     rules = load_rules()
     by_id = {r.id: r for r in rules.rules}

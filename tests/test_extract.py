@@ -10,8 +10,8 @@ from cssselect import GenericTranslator
 
 from cleannews import clean
 from cleannews.document import Document
-from cleannews.extract import _Literals, _viable, drop_selected, plain
-from cleannews.xpath_union import union_members
+from cleannews.pipeline.extract import _Literals, _viable, drop_selected, plain
+from cleannews.pipeline.xpath_union import union_members
 
 BENCH = Path(__file__).resolve().parent.parent / "samples" / "bench"
 CBSSPORTS = "08f793762792bd252c75fb57544cdf506ffcc04785136cb87503f02364b82b56"

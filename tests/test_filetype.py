@@ -3,9 +3,9 @@ import gzip
 import json
 
 import pytest
-
-from cleannews.filetype import not_a_page
 from conftest import SAMPLES
+
+from cleannews.corpus.filetype import not_a_page
 
 BENCH = SAMPLES / "bench"
 

@@ -8,7 +8,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT, SAMPLES, SEED
 
 RAW = SAMPLES / f"{SEED}.raw.txt"
@@ -90,7 +89,7 @@ def test_the_readme_names_only_rules_that_exist():
     import tomllib
 
     from cleannews import load_rules
-    from cleannews.ruleset import known_names
+    from cleannews.engine.ruleset import known_names
 
     known = known_names(load_rules().sets)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -11,9 +11,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from cleannews.cli import cli
-from conftest import ROOT
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_fix_refuses_a_file_it_may_not_write(dirty, run, monkeypatch):
 
 
 def test_fix_with_the_disk_full_leaves_the_original(dirty, run, monkeypatch):
-    import cleannews.write as write
+    import cleannews.corpus.write as write
 
     class Full:
         def __init__(self, raw):
@@ -259,7 +259,7 @@ def test_fix_keeps_the_owner_and_group(tmp_path, run, seed):
 
 
 def test_fix_refuses_a_file_that_changed_while_it_ran(tmp_path, run, seed, monkeypatch):
-    import cleannews.fix as fix
+    import cleannews.runs.fix as fix
 
     path = tmp_path / "growing.txt"
     shutil.copy(seed["raw"], path)

@@ -6,7 +6,6 @@ import importlib.util
 import json
 
 import pytest
-
 from conftest import ROOT
 
 _spec = importlib.util.spec_from_file_location("golden_make", ROOT / "tests" / "golden" / "make.py")

@@ -3,7 +3,7 @@ import pytest
 
 from cleannews import clean, load_rules
 from cleannews.document import Block, Document
-from cleannews.headline import _looks_like_headline, find_headline
+from cleannews.pipeline.headline import _looks_like_headline, find_headline
 
 BODY = ("The two security services signed an agreement on Thursday to work together against what they "
         "called the destructive influence of the West, officials in Moscow said.")

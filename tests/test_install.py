@@ -4,7 +4,6 @@ import sys
 import venv
 
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 
@@ -19,7 +18,7 @@ def test_non_editable_install_cleans_the_seed(tmp_path, seed):
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == seed["clean"]
-    where = subprocess.run([python, "-c", "from cleannews.ruleset import builtin_dir; print(builtin_dir())"],
+    where = subprocess.run([python, "-c", "from cleannews.engine.ruleset import builtin_dir; print(builtin_dir())"],
                            capture_output=True, text=True, cwd=tmp_path).stdout
     assert "site-packages" in where
     module = subprocess.run([python, "-m", "cleannews", "--version"], capture_output=True, text=True, cwd=tmp_path)

@@ -3,8 +3,8 @@ import lxml.html
 import pytest
 
 from cleannews.document import Block, Document, Removal
-from cleannews.judge import LinkTexts, judge, link_texts
-from cleannews.matching import normalize
+from cleannews.engine.matching import normalize
+from cleannews.pipeline.judge import LinkTexts, judge, link_texts
 
 PROSE = ("The council voted on Tuesday to close the old bridge to traffic from next spring, "
          "after engineers found cracks in two of its supports.")

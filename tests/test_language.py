@@ -1,9 +1,8 @@
 """Language detection from stopwords: real benchmark pages and short news paragraphs in many languages."""
 import pytest
+from conftest import SAMPLES
 
 from cleannews.language import detect, stopwords
-
-from conftest import SAMPLES
 
 BENCH = SAMPLES / "bench"
 WSJ = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"  # en, was taken for Finnish

@@ -4,10 +4,10 @@ import random
 
 import pytest
 import yaml
+from conftest import SAMPLES
 
 from cleannews import learn
 from cleannews.learn import Counts, block_key, pattern_for, shape
-from conftest import SAMPLES
 
 # Real boilerplate, from the benchmark pages (nbcdfw, macrumors, newsnation) and the seed page.
 MENU = ["LIVE TV", "Latest News", "India", "World", "Science", "Entertainment", "Sports"]

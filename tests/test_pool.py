@@ -6,7 +6,7 @@ import time
 
 from cleannews.errors import InputError
 from cleannews.limits import deadline
-from cleannews.pool import Pool
+from cleannews.runs.pool import Pool
 
 
 def _init():
@@ -51,7 +51,7 @@ def test_a_worker_that_dies_costs_its_item_only():
 
 
 def test_call_with_limit_stops_a_native_call_and_passes_results_and_errors():
-    from cleannews.pool import call_with_limit
+    from cleannews.runs.pool import call_with_limit
 
     start = time.monotonic()
     assert call_with_limit(_work, ("stuck",), 1.0) == (False, "still running after 1 s; stopped")
@@ -70,10 +70,10 @@ def test_call_with_limit_cleans_a_real_page_in_a_child(seed):
     from functools import partial
 
     from cleannews.api import load_rules
+    from cleannews.corpus.read import read_path
     from cleannews.limits import Limits
     from cleannews.pipeline import clean_document
-    from cleannews.pool import call_with_limit
-    from cleannews.read import read_path
+    from cleannews.runs.pool import call_with_limit
 
     doc = read_path(seed["raw"])
     ok, cleaned = call_with_limit(partial(clean_document, limits=Limits()), (doc, load_rules()), 62.0)

@@ -1,6 +1,6 @@
 """The literal prefilter (regex_literals.required_literals) must never skip a block a pattern matches."""
 from cleannews.api import load_rules
-from cleannews.regex_literals import required_literals
+from cleannews.engine.regex_literals import required_literals
 
 
 def test_literals_of_simple_patterns():
@@ -40,7 +40,7 @@ def test_the_index_never_misses_a_rule_that_matches():
     every matcher that matches the block when run alone, on rule examples and real page lines."""
     from conftest import SAMPLES
 
-    from cleannews.matching import normalize
+    from cleannews.engine.matching import normalize
 
     rules = load_rules()
     active = rules.active(None, tuple(s.site for s in rules.sets if s.site))
@@ -68,7 +68,7 @@ def test_a_page_at_once_gives_each_block_what_it_gets_alone():
     of every block of real pages must be those the block gets when it is read alone."""
     from conftest import SAMPLES
 
-    from cleannews.matching import Page
+    from cleannews.engine.matching import Page
 
     rules = load_rules()
     active = rules.active("en", tuple(s.site for s in rules.sets if s.site))
@@ -91,7 +91,7 @@ def test_odd_spaces_are_every_space_but_space_and_newline():
     import re
     import sys
 
-    from cleannews.matching import ODD_SPACES
+    from cleannews.engine.matching import ODD_SPACES
 
     spaces = {chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))}
     assert set(ODD_SPACES) == spaces - {" ", "\n"}
@@ -100,7 +100,7 @@ def test_odd_spaces_are_every_space_but_space_and_newline():
 def test_a_block_of_several_lines_is_read_on_its_own():
     """Blocks are lines, but a caller may hand the Index a block holding newlines: the page is
     then read block by block, and each gets what it gets alone."""
-    from cleannews.matching import Page
+    from cleannews.engine.matching import Page
 
     index = load_rules().active("en", ()).block_index
     texts = ["Advertisement", "Sign up for our\nfree newsletter", "The minister said on Monday."]
@@ -114,7 +114,7 @@ def test_reading_a_pattern_of_thousands_of_alternatives_is_bounded():
     """Issue 14 §5: the literal analysis grew faster than linearly (3 s for 10,000 alternatives,
     no end for 100,000).  A group of more than MAX_REQUIRED alternatives now requires nothing
     that is told: the pattern runs on every block, and the others keep their prefilter."""
-    from cleannews.regex_literals import MAX_REQUIRED
+    from cleannews.engine.regex_literals import MAX_REQUIRED
 
     def word(i: int) -> str:  # no prefix common to all (`re` would read "word" out of word0|word1|...)
         return "".join(chr(97 + (i // 26 ** k) % 26) for k in range(3))
@@ -137,9 +137,10 @@ def test_without_re_private_parser_there_is_no_prefilter_and_the_same_output(mon
 
     from conftest import SAMPLES
 
-    from cleannews import clean, regex_literals
-    from cleannews.ruleset import load_rules as load_uncached
-    from cleannews.write import render
+    from cleannews import clean
+    from cleannews.corpus.write import render
+    from cleannews.engine import regex_literals
+    from cleannews.engine.ruleset import load_rules as load_uncached
 
     pages = [SAMPLES / "themoscowtimes-spy-agencies.raw.txt", *sorted((SAMPLES / "bench").glob("*.txt")),
              *sorted((SAMPLES / "bench").glob("*.html.gz"))]

@@ -1,10 +1,11 @@
 """Properties that hold for any input (hypothesis)."""
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import SAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cleannews import clean
-from cleannews.blocks import markdown_to_text
 from cleannews.errors import InputError
-from conftest import SAMPLES
+from cleannews.pipeline.blocks import markdown_to_text
 
 LINES = [line for p in [SAMPLES / "themoscowtimes-spy-agencies.raw.txt", *sorted((SAMPLES / "bench").glob("*.txt"))]
          for line in p.read_text(encoding="utf-8").split("\n")]

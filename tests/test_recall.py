@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from cleannews.document import Document
+from cleannews.engine.ruleset import load_rules
 from cleannews.pipeline import clean_document
-from cleannews.ruleset import load_rules
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from conftest import SAMPLES
 
 from cleannews import clean
-from conftest import SAMPLES
 
 PAGES = sorted((SAMPLES / "bench").glob("*.txt"))
 
@@ -188,7 +188,7 @@ rules:
     from cleannews.api import load_rules
 
     page = ("a" * 60 + "!\n\n") * 3 + seed["raw"].read_text(encoding="utf-8")
-    from cleannews.matching import Matcher, PatternTimeout
+    from cleannews.engine.matching import Matcher, PatternTimeout
 
     timeouts, call = [], Matcher.__call__
 

@@ -13,10 +13,10 @@ import yaml
 
 from cleannews.api import load_rules
 from cleannews.document import Block, Document
-from cleannews.examples import check_rule
-from cleannews.rules import apply_rules
-from cleannews.matching import normalize
-from cleannews.ruleset import builtin_dir, rule_files
+from cleannews.engine.apply import apply_rules
+from cleannews.engine.examples import check_rule
+from cleannews.engine.matching import normalize
+from cleannews.engine.ruleset import builtin_dir, rule_files
 
 RULES = load_rules().rules
 ROOT = builtin_dir()
@@ -161,7 +161,7 @@ def test_phrases_are_well_formed():
 def test_every_rule_file_loads_without_a_mistake():
     """Fields known, kinds, categories and match modes known, patterns and selectors compile, every
     rule with its examples: the strict loader's every error over every file, not only the first."""
-    from cleannews.ruleset import load_file
+    from cleannews.engine.ruleset import load_file
 
     errors: list = []
     for path in FILES:

@@ -3,9 +3,9 @@ import textwrap
 
 import pytest
 
+from cleannews.engine.matching import normalize
+from cleannews.engine.ruleset import load_rules
 from cleannews.errors import RuleError
-from cleannews.matching import normalize
-from cleannews.ruleset import load_rules
 
 GOOD = """\
 category: newsletter

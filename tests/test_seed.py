@@ -4,7 +4,7 @@ import json
 import pytest
 
 from cleannews import clean, load_rules
-from cleannews.write import metadata
+from cleannews.corpus.write import metadata
 
 
 @pytest.mark.parametrize("disable", [(), ("sites",)], ids=["with-site-rules", "generic-only"])

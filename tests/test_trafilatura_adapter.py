@@ -6,12 +6,11 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from cleannews import trafilatura_adapter
 from cleannews.document import Document
-from cleannews.extract import META_FIELDS
-from cleannews.pipeline import clean_document
-from cleannews.ruleset import load_rules
-from cleannews.trafilatura_adapter import _author, _title, extract, fast_passes, metadata
+from cleannews.engine.ruleset import load_rules
+from cleannews.pipeline import clean_document, trafilatura_adapter
+from cleannews.pipeline.extract import META_FIELDS
+from cleannews.pipeline.trafilatura_adapter import _author, _title, extract, fast_passes, metadata
 
 BENCH = Path(__file__).resolve().parent.parent / "samples" / "bench"
 READABILITY = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "readability" / "html"

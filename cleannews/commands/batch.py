@@ -8,8 +8,19 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import (FORMAT, SITE, fail, field_options, global_flag, limit_options, limits, load,
-                                       notice, output_format, rule_options)
+from cleannews.commands.common import (
+    FORMAT,
+    SITE,
+    fail,
+    field_options,
+    global_flag,
+    limit_options,
+    limits,
+    load,
+    notice,
+    output_format,
+    rule_options,
+)
 from cleannews.errors import CleannewsError
 
 EPILOG = """\b
@@ -54,9 +65,9 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
     counted.  Bad inputs go to OUTPUT/errors.jsonl, the batch goes on, and
     the exit code is 1.
     """
-    from cleannews.batch import Options, run_batch
-    from cleannews.corpus import Fields
-    from cleannews.summary import progress_bar, print_summary
+    from cleannews.corpus.records import Fields
+    from cleannews.runs.batch import Options, run_batch
+    from cleannews.runs.summary import print_summary, progress_bar
 
     ruleset = load(extra_rules, no_builtin_rules, disable, site=site)  # a rule error stops here, before any page
     options = Options(fmt=output_format(fmt), resume=resume, jobs=jobs or os.cpu_count() or 1,

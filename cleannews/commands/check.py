@@ -24,7 +24,7 @@ Examples:
 
 def _run(paths, write, fields, ruleset, bounds) -> int:
     from cleannews.errors import printable
-    from cleannews.fix import check_path
+    from cleannews.runs.fix import check_path
 
     found = failed = 0
     for path in paths:
@@ -57,7 +57,7 @@ def _hook_command(epilog: str):
 
 def _hook(write, paths, text_field, html_field, url_field, id_field, max_bytes, timeout, max_removed,
           extra_rules, no_builtin_rules, disable):
-    from cleannews.corpus import Fields
+    from cleannews.corpus.records import Fields
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
     sys.exit(_run(paths, write, Fields(text_field, html_field, url_field, id_field), ruleset,

@@ -6,8 +6,20 @@ from pathlib import Path
 
 import click
 
-from cleannews.commands.common import (SITE, cannot_write, fail, field_options, limit_options, limits, load,
-                                       notice, output_format, reading_stdin, rule_options, same_file)
+from cleannews.commands.common import (
+    SITE,
+    cannot_write,
+    fail,
+    field_options,
+    limit_options,
+    limits,
+    load,
+    notice,
+    output_format,
+    reading_stdin,
+    rule_options,
+    same_file,
+)
 from cleannews.errors import EXIT_INTERNAL, CleannewsError, InputError
 
 EPILOG = """\b
@@ -41,8 +53,8 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
     An INPUT whose bytes are a JSONL corpus is streamed so without the flag;
     with --format txt, json or md it is refused.
     """
-    from cleannews.read import read_path
-    from cleannews.write import atomic_write, render
+    from cleannews.corpus.read import read_path
+    from cleannews.corpus.write import atomic_write, render
 
     if output and input != "-" and same_file(input, output):
         click.echo(f"cleannews: {output}: is the input; write the clean page elsewhere", err=True)
@@ -65,7 +77,7 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
         notice(f"{_shown(input)}: a JSONL corpus: cleaned record by record, as with --format jsonl")
         fmt = "jsonl"
     if fmt == "jsonl":
-        from cleannews.corpus import Fields
+        from cleannews.corpus.records import Fields
 
         sys.exit(_stream(input, output, Fields(text_field, html_field, url_field, id_field), ruleset, bounds))
     try:
@@ -96,7 +108,7 @@ def _clean_within_limit(doc, ruleset, bounds):
 
     from cleannews.errors import InputError
     from cleannews.pipeline import clean_document
-    from cleannews.pool import call_with_limit
+    from cleannews.runs.pool import call_with_limit
 
     limit = bounds.timeout + max(2.0, bounds.timeout * 0.1) if bounds.timeout else None
     ok, result = call_with_limit(partial(clean_document, limits=bounds), (doc, ruleset), limit)
@@ -114,7 +126,7 @@ def _container(input: str) -> str:
     what is buffered, without consuming it)."""
     import io
 
-    from cleannews.streams import container
+    from cleannews.corpus.streams import container
 
     if input != "-":
         try:
@@ -134,9 +146,9 @@ def _stream(input: str, output: Path | None, fields, ruleset, bounds) -> int:
     reported and skipped."""
     import contextlib
 
-    from cleannews.corpus import clean_record, dumps, failed_record
-    from cleannews.streams import jsonl_records
-    from cleannews.write import atomic_open
+    from cleannews.corpus.records import clean_record, dumps, failed_record
+    from cleannews.corpus.streams import jsonl_records
+    from cleannews.corpus.write import atomic_open
 
     source = _shown(input)
     failed = records = 0

@@ -70,7 +70,7 @@ def load(extra_rules, no_builtin_rules, disable, use_config: bool = True, site: 
     """The compiled rules, from the flags and the project configuration; or a one-line error and
     exit 78 (2 for an unknown name given with --disable)."""
     from cleannews.api import load_rules
-    from cleannews.ruleset import UnknownNameError
+    from cleannews.engine.ruleset import UnknownNameError
 
     origin = "command line"
     try:
@@ -96,7 +96,7 @@ def site_domain(site: str | None) -> str | None:
     """--site as a host name: a domain as given, or the host of a URL."""
     if not site:
         return None
-    from cleannews.extract import host_of
+    from cleannews.pipeline.extract import host_of
 
     return (host_of(site) or site).lower()
 

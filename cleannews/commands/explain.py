@@ -38,9 +38,10 @@ def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, e
     extraction come next, then every block of the input in order.  Colour
     only on a terminal; NO_COLOR turns colour off.
     """
-    from cleannews.explain import diff, explain as render, make_console, show
+    from cleannews.corpus.read import read_path
     from cleannews.pipeline import clean_document
-    from cleannews.read import read_path
+    from cleannews.runs.explain import diff, make_console, show
+    from cleannews.runs.explain import explain as render
 
     ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
     bounds = limits(max_bytes, timeout, max_removed)

@@ -53,9 +53,10 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
     Review the files, then clean with --rules OUTPUT.  The written paths go
     to stdout.
     """
+    from cleannews.corpus.write import atomic_write
     from cleannews.errors import CleannewsError
-    from cleannews.learn import Options, categorizer, learn as run
-    from cleannews.write import atomic_write
+    from cleannews.learn import Options, categorizer
+    from cleannews.learn import learn as run
 
     site = site_domain(site)
     # a rule error stops here, before any page; pages cleaned as `clean --site` would

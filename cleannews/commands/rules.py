@@ -72,7 +72,7 @@ def rules_test(paths, no_builtin_rules):
     the rule missed also names the other rules (those tested and, unless
     --no-builtin-rules, the built-in ones) that do drop it.
     """
-    from cleannews.examples import check_rule
+    from cleannews.engine.examples import check_rule
 
     ruleset = load(paths, no_builtin_rules or bool(paths), (), use_config=False)
     # who else drops a missed example: the rules tested, and the built-in ones they would run beside
@@ -104,8 +104,8 @@ def rules_test(paths, no_builtin_rules):
 def _firing(candidates, example: str, skip: str) -> list[str]:
     """The ids of the text rules (other than `skip`) that remove some block of `example` on their own."""
     from cleannews.document import Block, Document
-    from cleannews.rules import apply_rules
-    from cleannews.ruleset import Active
+    from cleannews.engine.apply import apply_rules
+    from cleannews.engine.ruleset import Active
 
     fired = []
     for rule in candidates:
@@ -128,8 +128,8 @@ def rules_validate(paths):
     rule id, what is wrong), as ruff and codespell report them all, not the
     first; exit 78 when there is one.
     """
+    from cleannews.engine.ruleset import load_file, rule_files
     from cleannews.errors import EXIT_CONFIG, RuleError
-    from cleannews.ruleset import load_file, rule_files
 
     errors: list[RuleError] = []
     sets, seen = [], {}
@@ -165,7 +165,7 @@ def rules_validate(paths):
 
 
 def _select(ruleset, categories, language, site):
-    from cleannews.extract import host_of
+    from cleannews.pipeline.extract import host_of
 
     host = host_of(site) if site else None
     chosen = []
@@ -182,7 +182,7 @@ def _select(ruleset, categories, language, site):
 
 def _check_categories(categories) -> None:
     """An unknown --category is a usage error with the closest names, not "0 of 103 rules"."""
-    from cleannews.ruleset import CATEGORIES, unknown_message
+    from cleannews.engine.ruleset import CATEGORIES, unknown_message
 
     for name in categories:
         if name not in CATEGORIES:
@@ -210,7 +210,7 @@ def rules_list(categories, language, site, as_json, extra_rules, no_builtin_rule
     from rich import box
     from rich.table import Table
 
-    from cleannews.explain import is_tty, make_console, show
+    from cleannews.runs.explain import is_tty, make_console, show
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
     _check_categories(categories)
@@ -249,8 +249,8 @@ def rules_show(rule_id, extra_rules, no_builtin_rules, disable):
     from rich.table import Table
     from rich.text import Text
 
-    from cleannews.examples import check_rule
-    from cleannews.explain import make_console, show
+    from cleannews.engine.examples import check_rule
+    from cleannews.runs.explain import make_console, show
 
     ruleset = load(extra_rules, no_builtin_rules, disable)
     rule = next((r for r in ruleset.rules if r.id == rule_id), None)

@@ -16,7 +16,7 @@
   output of an earlier extractor, a text corpus).
 
 Both run exactly what `cleannews batch` runs on a JSONL record
-(`cleannews.corpus.clean_record`: the kind of page is sniffed from its
+(`cleannews.corpus.records.clean_record`: the kind of page is sniffed from its
 content, as everywhere in cleannews), so a document comes out with the same
 clean text, byte for byte, and the same report under `metadata["cleannews"]`
 (title, author, date, language, site rules, stats, and `removed`: rule,
@@ -57,9 +57,9 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     raise ImportError('cleannews.integrations.datatrove needs datatrove: pip install "cleannews[datatrove]"') from exc
 
-from cleannews.corpus import Fields, clean_record
+from cleannews.corpus.records import Fields, clean_record
+from cleannews.corpus.streams import Record
 from cleannews.errors import InputError
-from cleannews.streams import Record
 
 __all__ = ["CleannewsExtractor", "CleannewsFormatter", "CleannewsLearnCounts", "CleannewsLearnRules"]
 
@@ -253,10 +253,10 @@ class CleannewsLearnCounts(PipelineStep):
         import json
 
         from cleannews.api import load_rules
+        from cleannews.corpus.write import atomic_open
         from cleannews.document import Document
         from cleannews.learn import Counts, keyed, page_blocks, page_site
         from cleannews.pipeline import clean_document
-        from cleannews.write import atomic_open
 
         ruleset = load_rules(*self.rule_args)
         counts = Counts()
@@ -319,8 +319,8 @@ class CleannewsLearnRules(PipelineStep):
         import json
 
         from cleannews.api import load_rules
+        from cleannews.corpus.write import atomic_write
         from cleannews.learn import Counts, categorizer
-        from cleannews.write import atomic_write
 
         ruleset = load_rules(*self.rule_args)
         folder = Path(self.input_folder)

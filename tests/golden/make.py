@@ -55,7 +55,7 @@ def read(path: Path) -> bytes:
 def line(key: str, path: Path, rules) -> str:
     """The golden line of one page: what its txt and json outputs are, as one JSON object."""
     from cleannews import clean
-    from cleannews.write import render
+    from cleannews.corpus.write import render
 
     doc = clean(read(path), rules=rules, source=key)
     report = json.loads(render(doc, "json"))
@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("CLEANNEWS_CACHE_DIR", tempfile.mkdtemp(prefix="cleannews-golden-"))
     from cleannews import load_rules
-    from cleannews.write import atomic_write
+    from cleannews.corpus.write import atomic_write
 
     everything = sets()
     wanted = argv or list(everything)

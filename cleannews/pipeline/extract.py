@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from cleannews import trafilatura_adapter as trafilatura
 from cleannews.document import Document, Removal
 from cleannews.errors import InputError
-from cleannews.xpath_union import union_members
+from cleannews.pipeline import trafilatura_adapter as trafilatura
+from cleannews.pipeline.xpath_union import union_members
 
 META_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description",
                "categories", "tags", "image", "pagetype")

@@ -8,8 +8,8 @@ a page is emptied, each block reported, and its metadata says why.
 from __future__ import annotations
 
 from cleannews.document import Document
-from cleannews.lines import Lines
-from cleannews.matching import normalize
+from cleannews.engine.lines import Lines
+from cleannews.engine.matching import normalize
 
 WALLS = frozenset({"cookie", "paywall", "signin"})
 WALL_WORDS = 30  # what a wall leaves around its appeal; a news brief is longer

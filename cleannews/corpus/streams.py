@@ -162,7 +162,7 @@ def classify(path: Path, skip: bool = False) -> tuple[str, str | None]:
             if first.startswith(b'{"') and (len(first) >= 4000 or not newline):
                 return "jsonl", None
     if skip:
-        from cleannews.filetype import not_a_page
+        from cleannews.corpus.filetype import not_a_page
 
         def whole() -> bytes:
             with open_binary(path) as fh:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cleannews.document import Block, Document
-from cleannews.rules import apply_rules
-from cleannews.ruleset import Active, Rule
+from cleannews.engine.apply import apply_rules
+from cleannews.engine.ruleset import Active, Rule
 
 
 @dataclass

@@ -9,8 +9,8 @@ seen twice and keep their own.
 """
 from __future__ import annotations
 
+from cleannews.engine.matching import normalize
 from cleannews.language import tally
-from cleannews.matching import normalize
 
 MAX_CHARS = 200  # lines longer than this are article text, seldom seen twice: not shared
 MAX_LINES = 20_000  # distinct lines whose work is kept (a few MB)

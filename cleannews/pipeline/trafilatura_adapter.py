@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import regex
 
-from cleannews.xpath_union import union_members
+from cleannews.pipeline.xpath_union import union_members
 
 TESTED = "2.3."  # the release line whose internals the fast way reads
 
@@ -186,7 +186,6 @@ def _discard_tests():
     root or the context (`.//*[...]`, `//time`) and no XPath involved looks at an element's
     position, ancestors or siblings: the shape this rewrite reads right."""
     from lxml.etree import XPath
-
     from trafilatura import metadata
 
     try:

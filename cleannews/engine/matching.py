@@ -1,7 +1,7 @@
 """Matching blocks against many rules at once: the normalised form phrases are compared in,
 one rule's Matcher, and the Index that puts the matchers of a page's rule sets behind one cheap
 prefilter (exact phrases by dict, phrases by prefix-tree regex, patterns by the literal text
-they require, which cleannews.regex_literals reads), so the cost of a rule stays near zero.
+they require, which cleannews.engine.regex_literals reads), so the cost of a rule stays near zero.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from cleannews import regex_literals
+from cleannews.engine import regex_literals
 
 DEFAULT_MAX_WORDS = 40  # recall guard: a long block is article text far more often than an appeal
 REGEX_TIMEOUT = 0.25  # seconds per pattern and block: a pathological pattern must not hang a batch

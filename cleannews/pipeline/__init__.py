@@ -1,12 +1,14 @@
 """One page through every stage: decode, extract (HTML), blocks, rules, classify, headline, judge."""
 from __future__ import annotations
 
-from cleannews import blocks, classify, decode, headline, judge, language, rules
+from cleannews import language
 from cleannews.document import Document
+from cleannews.engine.apply import apply_rules
+from cleannews.engine.ruleset import Rules
 from cleannews.errors import InputError
-from cleannews.extract import host_of
 from cleannews.limits import Limits, deadline
-from cleannews.ruleset import Rules
+from cleannews.pipeline import blocks, classify, decode, headline, judge
+from cleannews.pipeline.extract import host_of
 
 
 def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limits: Limits = Limits()) -> Document:
@@ -53,7 +55,7 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
     text takes what they worked out (normalised text, word count, rule answers)."""
     decode.decode(doc)
     if doc.kind == "html":
-        from cleannews import extract
+        from cleannews.pipeline import extract
 
         tree = extract.parse(doc)
         sites = _sites(doc, ruleset, doc.url or doc.metadata.get("url"), doc.content)
@@ -72,7 +74,7 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
         lang = language.detect_blocks([b.text for b in doc.blocks], [b.tally for b in doc.blocks])
         if lang:
             doc.metadata["language"] = lang
-    rules.apply_rules(doc, ruleset.active(doc.metadata.get("language"), sites), ruleset.lines)
+    apply_rules(doc, ruleset.active(doc.metadata.get("language"), sites), ruleset.lines)
     if not rules_only:
         classify.classify(doc)
         headline.find_headline(doc)

@@ -6,9 +6,9 @@ rules; the first rule to claim a block is the one the report names.
 from __future__ import annotations
 
 from cleannews.document import Document
-from cleannews.lines import Lines
-from cleannews.matching import Page, PatternTimeout
-from cleannews.ruleset import Active
+from cleannews.engine.lines import Lines
+from cleannews.engine.matching import Page, PatternTimeout
+from cleannews.engine.ruleset import Active
 
 
 def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Document:

@@ -23,7 +23,7 @@ _MD = re.compile(r"^(?:#{1,6}\s+\S|\s*[-*+]\s+\[|\s*>\s)|\[[^\]\n]+\]\([^)\s]+\)
 def decode(doc: Document) -> Document:
     """Fill `content`, `encoding` and `kind` from `data`."""
     data = doc.data
-    if _binary(data):
+    if is_binary(data):
         raise InputError(doc.source, "binary data (an image, an archive?), not a page; skipped")
     doc.content, doc.encoding = _to_text(data)
     doc.content = doc.content.replace("\r\n", "\n").replace("\r", "\n")
@@ -34,7 +34,7 @@ def decode(doc: Document) -> Document:
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13, 27))
 
 
-def _binary(data: bytes) -> bool:
+def is_binary(data: bytes) -> bool:
     """NUL bytes or many control bytes at the start, unless a UTF-16/32 BOM says why."""
     head = data[:4096]
     if not head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex
 
 from cleannews.document import Document
-from cleannews.matching import normalize
+from cleannews.engine.matching import normalize
 
 BODY_WORDS = 20  # the first kept block this long starts the article body
 WINDOW = 12  # lines above the body where a text page's headline is looked for

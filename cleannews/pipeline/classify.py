@@ -21,7 +21,7 @@ import regex
 
 from cleannews import language
 from cleannews.document import Document
-from cleannews.lines import Lines
+from cleannews.engine.lines import Lines
 
 # block classes
 GOOD, NEAR, SHORT, BAD = "good", "neargood", "short", "bad"

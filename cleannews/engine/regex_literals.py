@@ -1,5 +1,5 @@
 """What text a regex pattern requires, read with Python's own regex parser: the strings the
-prefilter (cleannews.matching.Index) looks for before it runs a pattern at all.
+prefilter (cleannews.engine.matching.Index) looks for before it runs a pattern at all.
 
 This is the one module that reads `re`'s private parser (`re._parser`, `re._constants`):
 Python may change or drop them in any release.  If they cannot be imported, AVAILABLE is

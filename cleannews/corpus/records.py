@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cleannews.corpus.streams import Record
+from cleannews.corpus.write import json_text, metadata
 from cleannews.document import Document
+from cleannews.engine.ruleset import Rules
 from cleannews.errors import InputError
 from cleannews.limits import Limits
 from cleannews.pipeline import clean_document
-from cleannews.ruleset import Rules
-from cleannews.streams import Record
-from cleannews.write import json_text, metadata
 
 
 @dataclass(frozen=True)

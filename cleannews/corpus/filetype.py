@@ -43,9 +43,9 @@ def not_a_page(head: bytes, whole=None) -> str | None:
             return what
     if _SVG.match(head[:4096]):
         return "an SVG image"
-    from cleannews.decode import _binary
+    from cleannews.pipeline.decode import is_binary
 
-    if _binary(head):
+    if is_binary(head):
         return "binary data"
     text = head[:8192].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if text[:1] in "{[" and whole is not None:

@@ -23,14 +23,21 @@ from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path
 
-from cleannews.corpus import Fields, clean_record, dumps, failed_record
+from cleannews.corpus.read import file_problem, read_path, walk
+from cleannews.corpus.records import Fields, clean_record, dumps, failed_record
+from cleannews.corpus.streams import (
+    COMPRESSED_SUFFIXES,
+    classify,
+    compression,
+    jsonl_lines,
+    open_binary,
+    parse_record,
+    warc_records,
+)
+from cleannews.corpus.write import SUFFIX, atomic_open, atomic_write, json_text, metadata, render
 from cleannews.document import Document
 from cleannews.errors import CleannewsError, InputError, RefusedError, printable
 from cleannews.limits import Limits
-from cleannews.read import file_problem, read_path, walk
-from cleannews.streams import (COMPRESSED_SUFFIXES, classify, compression, jsonl_lines, open_binary,
-                               parse_record, warc_records)
-from cleannews.write import SUFFIX, atomic_open, atomic_write, json_text, metadata, render
 
 CHUNK = 32  # records per task: large enough to amortise the pool, small enough to stream
 PAGE_CHUNK = 8  # pages per task: a page is cleaned in a few ms, about what sending it costs
@@ -435,7 +442,7 @@ class _Sink:
 def run_batch(sources: list[Path], output: Path, options: Options, progress=None, on_skip=None) -> Summary:
     """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar)
     and `on_skip(path, why)` of each file that is no page."""
-    from cleannews.summary import Silent
+    from cleannews.runs.summary import Silent
 
     progress = progress or Silent()
     summary = Summary()
@@ -481,11 +488,11 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
         report(error)
     limit = options.limits.timeout
     if options.jobs <= 1 and not limit:
-        from cleannews.pool import Inline
+        from cleannews.runs.pool import Inline
 
         executor = Inline(_init_worker, (options.rules, options.limits, False))
     else:
-        from cleannews.pool import Pool
+        from cleannews.runs.pool import Pool
 
         executor = Pool(options.jobs, _init_worker, (options.rules, options.limits),
                         limit + max(2.0, limit * 0.1) if limit else None,

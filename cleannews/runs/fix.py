@@ -18,14 +18,14 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleannews.corpus import Fields
+from cleannews.corpus.records import Fields
+from cleannews.corpus.streams import BROKEN_MARK, compression, container, open_binary, parse_record
+from cleannews.corpus.write import atomic_open, json_text
 from cleannews.document import Document
+from cleannews.engine.ruleset import Rules
 from cleannews.errors import InputError, printable
 from cleannews.limits import Limits
 from cleannews.pipeline import clean_document
-from cleannews.ruleset import Rules
-from cleannews.streams import BROKEN_MARK, compression, container, open_binary, parse_record
-from cleannews.write import atomic_open, json_text
 
 _LINES = re.compile(r"(\r\n|\r|\n)")
 
@@ -135,7 +135,7 @@ def check_path(path: Path, ruleset: Rules, fields: Fields, write: bool = False,
                limits: Limits = Limits()) -> tuple[list[Finding], list[InputError]]:
     """The findings in one file (text, Markdown or JSONL) and its bad records; with `write`, the
     file is fixed in place.  A file that cannot be checked at all raises InputError."""
-    from cleannews.read import file_problem
+    from cleannews.corpus.read import file_problem
 
     problem = file_problem(path)  # a FIFO given by name would block the hook for ever
     if problem:
@@ -149,7 +149,7 @@ def check_path(path: Path, ruleset: Rules, fields: Fields, write: bool = False,
         if write and fixed != original.data:
             _replace(path, original, fixed)
         return findings, errors
-    from cleannews.decode import decode
+    from cleannews.pipeline.decode import decode
 
     doc = decode(Document(source=str(path), data=original.data))
     if doc.kind == "html":

@@ -28,10 +28,10 @@ from typing import Iterable
 import regex
 import yaml
 
-from cleannews import matching, regex_literals
+from cleannews.engine import matching, regex_literals
+from cleannews.engine.lines import Lines
+from cleannews.engine.matching import DEFAULT_MAX_WORDS, PHRASE_EDGES, Index, Matcher, normalize
 from cleannews.errors import EXIT_USAGE, CleannewsError, RuleError
-from cleannews.lines import Lines
-from cleannews.matching import PHRASE_EDGES, DEFAULT_MAX_WORDS, Index, Matcher, normalize
 
 CATEGORIES = frozenset({
     "paywall", "newsletter", "donation", "cookie", "social", "related", "navigation",
@@ -126,7 +126,7 @@ def builtin_dir() -> Path:
     installed = importlib.resources.files("cleannews") / "builtin_rules"
     if installed.is_dir():
         return Path(str(installed))
-    return Path(__file__).resolve().parent.parent / "rules"
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 def rule_files(root: Path) -> list[Path]:
@@ -223,7 +223,6 @@ def _rule(path: Path, item, defaults: dict, ruleset: str) -> Rule:
         if not rule.selector:
             raise RuleError(path, item.line, rid, "a selector rule needs a `selector`")
         from cssselect import GenericTranslator, SelectorError
-
         from lxml import etree
 
         try:

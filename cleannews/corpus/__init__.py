@@ -1,0 +1,1 @@
+"""Corpus I/O: reading files and streams (JSONL, WARC), records, writing outputs."""

@@ -1,0 +1,1 @@
+"""Runs over many inputs: batch and its worker pool, summaries, check and fix, explain."""
