@@ -294,7 +294,7 @@ def fast_passes(tree, url: str | None):
     does them, less the backup copy only the readability/jusText comparison reads,
     extraction, the baseline rescue in recall mode).  That sequence is trafilatura's
     internals: on another version, or on a forum thread (pruned differently by mode),
-    bare_extraction runs.  tests/test_extract.py holds both ways equal on the sample pages.
+    bare_extraction runs.  tests/test_trafilatura_adapter.py holds both ways equal on the sample pages.
     """
     if fast_way():
         from trafilatura import core
