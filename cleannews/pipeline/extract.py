@@ -166,10 +166,10 @@ def main_text(doc: Document, tree) -> str:
     broad, result = trafilatura.fast_passes(tree, doc.url)
     if len(broad.text) < RESCUE_CHARS or trafilatura.deficient(broad.body):
         found = trafilatura.readability_chars(tree)  # None: no port to ask, so extract again anyway
-        full = (trafilatura.extract(tree, doc.url, favor_recall=True) if found is None or found > 1.5 * len(broad.text)
-                else broad)
-        if len(full.text) > len(broad.text):
-            broad = full
+        if found is None or found > 1.5 * len(broad.text):
+            full = trafilatura.extract(tree, doc.url, favor_recall=True)
+            if len(full.text) > len(broad.text):
+                broad = full
     broad = broad.text
     if len(result.text) < PRECISE_MIN_SHARE * len(broad) or trafilatura.deficient(result.body):
         result = trafilatura.extract(tree, doc.url, favor_precision=True)
@@ -180,8 +180,8 @@ def main_text(doc: Document, tree) -> str:
     if len(precise) < PRECISE_MIN_SHARE * len(broad) or not inside:
         return "\n".join(plain(line) for line in lines)
     first, last = inside[0], inside[-1]
-    keep = [first <= i <= last or line in agreed or len(line.split()) >= LONG_BLOCK_WORDS
-            or (i > last and _sentence(line)) for i, line in enumerate(lines)]
+    keep = [first <= i <= last or len(line.split()) >= LONG_BLOCK_WORDS or (i > last and _sentence(line))
+            for i, line in enumerate(lines)]
     for line, kept in zip(lines, keep):
         if not kept:
             doc.dropped.append(Removal("extract.precision", "boilerplate", line, 0, -1, "extract"))
