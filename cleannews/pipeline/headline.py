@@ -1,8 +1,10 @@
 """Find the headline of a page: it goes to the title and out of the body.
 
-In text scraped from a page the headline is the last short, unpunctuated
-line before the article's first real paragraph; in Markdown it is the
-heading there; in extracted HTML it is a first block repeating the title.
+In text scraped from a page the headline is a short, unpunctuated line above
+the article's first real paragraph that the page's shape marks (a breadcrumb
+ending with it, a byline or dateline beside it); in Markdown it is the heading
+there; in extracted HTML it is a first block repeating the title.  A line is
+moved only when it is the headline: anything else stays where it was.
 """
 from __future__ import annotations
 
@@ -52,9 +54,7 @@ def find_headline(doc: Document) -> Document:
         chosen = None
     if chosen is not None:
         doc.metadata["title"] = doc.blocks[chosen].text
-        block = doc.blocks[chosen]
-        if block.removal is not None:  # the classifier took it as furniture: it is the title
-            block.removal = None
+        doc.blocks[chosen].removal = None  # the classifier may have taken it for furniture: it is the title
         doc.remove(chosen, "headline", "title", "headline")
     return doc
 
@@ -69,12 +69,12 @@ def _open(doc: Document, i: int) -> bool:
 def _text_headline(doc: Document, body: int, before: list[int]) -> int | None:
     """The headline of a text page: the line the page's own shape marks as the title.
 
-    Looked for among the WINDOW lines above the article's first paragraph that
-    may be the headline (`before`, see `_open`), on evidence, strongest first: a line another line ends with (a breadcrumb, a share box); the
-    headline-like line nearest a byline or dateline (above it or below); and
-    failing both, the last headline-like line above the article that furniture
-    stands above (a short line inside the article, a subheading or a quote,
-    has article text above it).
+    Looked for among the WINDOW lines above the article's first paragraph that may
+    be the headline (`before`, see `_open`), on evidence, strongest first: a line
+    another line ends with (a breadcrumb, a share box); the headline-like line
+    nearest a byline or dateline (above it or below); and failing both, the last
+    headline-like line above the article that furniture stands above (a short line
+    inside the article, a subheading or a quote, has article text above it).
     """
     window = [i for i in before if i >= body - WINDOW]
     texts = {i: doc.blocks[i].text for i in window}
