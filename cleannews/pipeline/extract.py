@@ -160,12 +160,13 @@ def main_text(doc: Document, tree) -> str:
     bare divs, wrappers marked hidden): when trafilatura's readability port
     finds half as much again, the page is extracted again in recall mode with
     the comparison (trafilatura's own test for preferring readability there),
-    and the longer text stands.  The port alone is cheap; the full pass is not,
-    so it runs only where the port says there is more.
+    and the longer text stands; so is a page where the fast pass found nothing.
+    The port alone is cheap; the full pass is not, so it runs only where the
+    port says there is more.
     """
     broad, result = trafilatura.fast_passes(tree, doc.url)
     if len(broad.text) < RESCUE_CHARS or trafilatura.deficient(broad.body):
-        found = trafilatura.readability_chars(tree)  # None: no port to ask, so extract again anyway
+        found = None if not broad.text else trafilatura.readability_chars(tree)  # None: extract again anyway
         if found is None or found > 1.5 * len(broad.text):
             full = trafilatura.extract(tree, doc.url, favor_recall=True)
             if len(full.text) > len(broad.text):
