@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -54,7 +53,6 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
     to stdout.
     """
     from cleannews.corpus.write import atomic_write
-    from cleannews.errors import CleannewsError
     from cleannews.learn import Options, categorizer
     from cleannews.learn import learn as run
 
@@ -67,13 +65,9 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
     def report(message: str) -> None:
         click.echo(f"cleannews: {message}", err=True)
 
-    try:
-        counts, summary = run(list(sources), options, report=report)
-        if save_counts:
-            counts.save(save_counts)
-    except CleannewsError as exc:
-        click.echo(f"cleannews: {exc}", err=True)
-        sys.exit(exc.exit_code)
+    counts, summary = run(list(sources), options, report=report)
+    if save_counts:
+        counts.save(save_counts)
     sites = {}
     for s in ruleset.sets:
         if s.site and s.site not in sites and (s.fingerprints or s.sitename):
@@ -98,4 +92,4 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
             extra.append(f"{summary.errors} failed")
         notice(f"{summary.pages} pages of {len(counts.pages)} sites, {len(files)} rule sets written to {output}"
                + (f" ({'; '.join(extra)})" if extra else ""))
-    sys.exit(1 if summary.errors else 0)
+    return 1 if summary.errors else 0
