@@ -43,8 +43,10 @@ from pathlib import Path
 
 import regex
 
+from cleannews.corpus.records import Fields
 from cleannews.document import Document
 from cleannews.engine.matching import DEFAULT_MAX_WORDS, normalize
+from cleannews.engine.ruleset import RuleSpec
 
 KEPT = 1  # the pipeline left the block in the clean text on some page
 ARTICLE = 2  # on some page the block stood between two article paragraphs, as one of them
@@ -138,6 +140,17 @@ def keyed(site: str, blocks) -> list[tuple[int, int, str]]:
 
 
 # ---- counts ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LearnedSet:
+    """One site's learned rule set: its YAML text, and how many rules it holds and how many
+    blocks were held back for review (counted as they were decided, not read back from the text,
+    where only the first HELD_SHOWN held blocks are listed)."""
+
+    text: str
+    rules: int
+    held: int
+
 
 class Counts:
     """Pages per site and pages per block, mergeable; the texts of the blocks worth a rule.
@@ -285,7 +298,13 @@ class Counts:
     # output
     def to_rules(self, min_pages: int = 3, min_share: float = 0.3, exclude=(), include_classified: bool = False,
                  sites: dict | None = None, categorize=None) -> dict[str, str]:
-        """{site: YAML text} for every site with a block to learn.
+        """{site: YAML text} for every site with a block to learn (see rule_sets)."""
+        return {site: learned.text for site, learned in self.rule_sets(
+            min_pages, min_share, exclude, include_classified, sites, categorize).items()}
+
+    def rule_sets(self, min_pages: int = 3, min_share: float = 0.3, exclude=(), include_classified: bool = False,
+                  sites: dict | None = None, categorize=None) -> dict[str, "LearnedSet"]:
+        """{site: LearnedSet} for every site with a block to learn.
 
         `exclude`: phrases (found anywhere in the block, compared like rule
         phrases) or /regex/ never to learn.  `include_classified`: also learn
@@ -326,8 +345,9 @@ class Counts:
                     learned.append(item)
             if learned or held:
                 prints = _fingerprints(learned, total, lambda form: len(sites_of.get(form, ())) > 1)
-                out[site] = _render(site, total, min_pages, min_share, learned, held, self.sitenames.get(site),
-                                    (sites or {}).get(site), categorize, prints)
+                text = _render(site, total, min_pages, min_share, learned, held, self.sitenames.get(site),
+                               (sites or {}).get(site), categorize, prints)
+                out[site] = LearnedSet(text, rules=len(learned), held=len(held))
         return out
 
     # files
@@ -537,6 +557,33 @@ def _rule_id(site: str, key: int, used: set) -> str:
         digits += 2
 
 
+def spill_line(site: str, blocks) -> str:
+    """One page's keyed blocks (from `keyed`) as a line of a spill file: what pass 1 writes so that
+    pass 2 (Counts.add_keyed_examples) reads them back instead of cleaning every page again, in
+    `learn` and in the datatrove steps alike (gzip-compressed JSON lines; see read_spill)."""
+    return json.dumps([site, [[k, t] for k, _, t in blocks]], ensure_ascii=False) + "\n"
+
+
+def read_spill(path: Path):
+    """(site, [(key, 0, text)]) for each page of a spill file written with spill_line."""
+    import gzip
+
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            site, blocks = json.loads(line)
+            yield site, [(k, 0, t) for k, t in blocks]
+
+
+def site_sets(rules) -> dict:
+    """site -> the first rule set loaded for it that names it (fingerprints or sitename): what a
+    learned rule set of the site borrows them from (Counts.rule_sets `sites`)."""
+    sites = {}
+    for s in rules.sets:
+        if s.site and s.site not in sites and (s.fingerprints or s.sitename):
+            sites[s.site] = s
+    return sites
+
+
 def categorizer(rules):
     """category(text): the category of the first built-in block or trailer rule that matches the
     block with its length limit lifted, else None."""
@@ -568,8 +615,8 @@ class Options:
     min_share: float = 0.3
     site: str | None = None  # the site of pages that come without a URL
     jobs: int = 1
-    rules: tuple = ((), True, (), ())  # cleannews.api.load_rules arguments: what each worker loads
-    fields: tuple = ("text", "html", "url", "id")  # cleannews.corpus.records.Fields
+    rules: RuleSpec = RuleSpec()  # what each worker loads
+    fields: Fields = Fields()  # which fields of a JSONL record hold the page
 
 
 @dataclass
@@ -583,11 +630,11 @@ class Summary:
 _RULES = None
 
 
-def _init_worker(rule_args) -> None:
+def _init_worker(spec: RuleSpec) -> None:
     global _RULES
-    from cleannews.api import load_rules
+    from cleannews.api import load_spec
 
-    _RULES = load_rules(*rule_args)
+    _RULES = load_spec(spec)
 
 
 def _learn_doc(doc: Document, default_site: str | None):
@@ -618,27 +665,16 @@ def _task_pages(paths: list, default_site):
     return [_guarded(str(p), None, lambda p=p: _learn_doc(read_path(p), default_site)) for p in paths]
 
 
-def _task_records(records: list, fields: tuple, default_site):
+def _task_records(records: list, fields, default_site):
+    from cleannews.corpus.records import record_document
     from cleannews.errors import InputError
 
-    text_field, html_field, url_field, _ = fields
     out = []
     for rec in records:
         if isinstance(rec, InputError):
             out.append((None, str(rec)))
             continue
-
-        def work(rec=rec):
-            page = rec.data.get(html_field)
-            if page is None:
-                page = rec.data.get(text_field)
-            if not isinstance(page, (str, bytes)):
-                raise InputError(rec.source, f"record has no {html_field!r} or {text_field!r} page field", rec.line)
-            url = rec.data.get(url_field)
-            data = page.encode("utf-8", "surrogatepass") if isinstance(page, str) else page
-            doc = Document(source=f"{rec.source}:{rec.line}", data=data, url=url if isinstance(url, str) else None)
-            return _learn_doc(doc, default_site)
-        out.append(_guarded(rec.source, rec.line, work))
+        out.append(_guarded(rec.source, rec.line, lambda rec=rec: _learn_doc(record_document(rec, fields), default_site)))
     return out
 
 
@@ -706,7 +742,7 @@ def learn(sources: list[Path], options: Options, report=None, progress=None) -> 
                         site, sitename, blocks = result
                         summary.pages += 1
                         counts.add_keys(site, [(k, f) for k, f, _ in blocks], sitename)
-                        spill.write(json.dumps([site, [[k, t] for k, _, t in blocks]], ensure_ascii=False) + "\n")
+                        spill.write(spill_line(site, blocks))
                     if progress is not None:
                         progress()
 
@@ -723,8 +759,6 @@ def learn(sources: list[Path], options: Options, report=None, progress=None) -> 
                             take(window.popleft().result())
                     while window:
                         take(window.popleft().result())
-        with gzip.open(spill_path, "rt", encoding="utf-8") as spill:
-            for line in spill:
-                site, blocks = json.loads(line)
-                counts.add_keyed_examples(site, [(k, 0, t) for k, t in blocks], options.min_pages, options.min_share)
+        for site, blocks in read_spill(spill_path):
+            counts.add_keyed_examples(site, blocks, options.min_pages, options.min_share)
     return counts, summary

@@ -62,3 +62,18 @@ def test_a_failure_raised_in_a_helper_is_its_line_and_code(run, tmp_path):
 def test_an_unknown_rule_is_a_usage_error(run):
     result = run("rules", "show", "no.such.rule")
     assert result.exit_code == 2 and result.stderr.startswith("cleannews: no rule 'no.such.rule'")
+
+
+def test_the_output_formats_are_defined_once():
+    """--format of every command, the `format` setting and the renderer take one list."""
+    import cleannews.config
+    from cleannews.commands.batch import batch
+    from cleannews.commands.clean import clean
+    from cleannews.corpus.write import FORMATS, SUFFIX
+
+    def choices(command):
+        return tuple(next(p for p in command.params if p.name == "fmt").type.choices)
+
+    assert cleannews.config.FORMATS is FORMATS and tuple(SUFFIX) == FORMATS
+    assert choices(batch) == FORMATS
+    assert choices(clean) == (*FORMATS, "jsonl")  # and a corpus streamed record by record

@@ -67,7 +67,8 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
     from cleannews.runs.batch import Options, run_batch
     from cleannews.runs.summary import print_summary, progress_bar
 
-    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)  # a rule error stops here, before any page
+    # a rule error stops here, before any page
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
     options = Options(fmt=output_format(fmt), resume=resume, jobs=jobs or os.cpu_count() or 1,
                       fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec,
                       limits=limits(max_bytes, timeout, max_removed), report=report, drop_failed=drop_failed,

@@ -58,7 +58,7 @@ def _hook(write, paths, text_field, html_field, url_field, id_field, max_bytes, 
           extra_rules, no_builtin_rules, disable):
     from cleannews.corpus.records import Fields
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable)
     return _run(paths, write, Fields(text_field, html_field, url_field, id_field), ruleset,
                   limits(max_bytes, timeout, max_removed))
 

@@ -20,6 +20,7 @@ from cleannews.commands.common import (
     rule_options,
     same_file,
 )
+from cleannews.corpus.write import FORMATS
 from cleannews.errors import Failure, InputError
 
 EPILOG = """\b
@@ -36,7 +37,7 @@ Examples:
 @click.argument("input", default="-", type=click.Path(exists=True, allow_dash=True, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here (atomically) instead of stdout.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md", "jsonl"]), default=None,
+@click.option("-f", "--format", "fmt", type=click.Choice([*FORMATS, "jsonl"]), default=None,
               help="Output format (default: txt, or the configured format); jsonl reads INPUT as a "
                    "JSONL corpus and streams it (the default for an input that is one).")
 @click.option("--url", help="Where the page came from (site rules, metadata).")
@@ -58,7 +59,7 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
 
     if output and input != "-" and same_file(input, output):
         raise Failure(f"{output}: is the input; write the clean page elsewhere")
-    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
     given, bounds = fmt, limits(max_bytes, timeout, max_removed)
     fmt = output_format(fmt)
     if input == "-":

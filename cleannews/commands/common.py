@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from cleannews.corpus.write import FORMATS
 from cleannews.errors import EXIT_CONFIG, CleannewsError, Failure, InternalError
 
-FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md"]), default=None,
+FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
                       help="Output format (default: txt, or the configured format).")
 
 
@@ -63,11 +64,13 @@ def notice(message: str, *, verbose: bool = False) -> None:
     click.echo(f"cleannews: {message}", err=True)
 
 
-def load(extra_rules, no_builtin_rules, disable, use_config: bool = True, site: str | None = None):
-    """The compiled rules, from the flags and the project configuration; a rule or configuration
-    error is raised (exit 78; 2 for an unknown name given with --disable)."""
-    from cleannews.api import load_rules
-    from cleannews.engine.ruleset import UnknownNameError
+def load(*, extra_rules=(), no_builtin_rules: bool = False, disable=(), use_config: bool = True,
+         site: str | None = None):
+    """The compiled rules, from the flags of rule_options (given by name) and the project
+    configuration; a rule or configuration error is raised (exit 78; 2 for an unknown name given
+    with --disable).  Their RuleSpec (`.spec`) is what a worker process loads the same rules by."""
+    from cleannews.api import load_spec
+    from cleannews.engine.ruleset import RuleSpec, UnknownNameError
 
     origin = "command line"
     try:
@@ -78,8 +81,7 @@ def load(extra_rules, no_builtin_rules, disable, use_config: bool = True, site: 
             origin = found["disable"].origin
         else:
             builtin, languages = not no_builtin_rules, ()
-        return load_rules(tuple(str(p) for p in extra_rules), builtin, tuple(disable), tuple(languages),
-                          site_domain(site))
+        return load_spec(RuleSpec.of(extra_rules, builtin, disable, languages, site_domain(site)))
     except UnknownNameError as exc:
         if origin != "command line":  # a name in the configuration file: a configuration error
             raise Failure(f"{origin}: `disable` {exc.name!r}: {exc.detail}", EXIT_CONFIG) from None

@@ -48,7 +48,7 @@ def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, e
     from cleannews.runs.explain import diff, make_console, show
     from cleannews.runs.explain import explain as render
 
-    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
     bounds = limits(max_bytes, timeout, max_removed)
     if input == "-":
         reading_stdin()

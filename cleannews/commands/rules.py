@@ -73,9 +73,9 @@ def rules_test(paths, no_builtin_rules):
     """
     from cleannews.engine.examples import check_rule
 
-    ruleset = load(paths, no_builtin_rules or bool(paths), (), use_config=False)
+    ruleset = load(extra_rules=paths, no_builtin_rules=no_builtin_rules or bool(paths), use_config=False)
     # who else drops a missed example: the rules tested, and the built-in ones they would run beside
-    neighbours = ruleset.rules if no_builtin_rules or not paths else ruleset.rules + load((), False, (), use_config=False).rules
+    neighbours = ruleset.rules if no_builtin_rules or not paths else ruleset.rules + load(use_config=False).rules
     failed = 0
     by_file: dict[Path, list] = {}
     for r in ruleset.rules:
@@ -210,7 +210,7 @@ def rules_list(categories, language, site, as_json, extra_rules, no_builtin_rule
 
     from cleannews.runs.explain import is_tty, make_console, show
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable)
     _check_categories(categories)
     chosen = _select(ruleset, set(categories), language, site)
     if as_json:
@@ -250,7 +250,7 @@ def rules_show(rule_id, extra_rules, no_builtin_rules, disable):
     from cleannews.engine.examples import check_rule
     from cleannews.runs.explain import make_console, show
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable)
     rule = next((r for r in ruleset.rules if r.id == rule_id), None)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=3)

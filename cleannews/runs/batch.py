@@ -36,6 +36,7 @@ from cleannews.corpus.streams import (
 )
 from cleannews.corpus.write import SUFFIX, atomic_open, atomic_write, json_text, metadata, render
 from cleannews.document import Document
+from cleannews.engine.ruleset import RuleSpec
 from cleannews.errors import CleannewsError, InputError, RefusedError, printable
 from cleannews.limits import Limits
 
@@ -51,7 +52,7 @@ class Options:
     fields: Fields = Fields()
     resume: bool = False
     jobs: int = 1
-    rules: tuple = ((), True, (), ())  # cleannews.api.load_rules arguments: what each worker loads
+    rules: RuleSpec = RuleSpec()  # what each worker loads
     limits: Limits = Limits()
     report: str = "summary"  # how much metadata a corpus record carries (corpus.report_of)
     drop_failed: bool = False  # leave a record that fails out of the output corpus
@@ -99,15 +100,15 @@ def doc_stats(doc: Document) -> dict:
 _RULES, _LIMITS = None, Limits()
 
 
-def _init_worker(rule_args, limits: Limits, pool: bool = True) -> None:
+def _init_worker(spec: RuleSpec, limits: Limits, pool: bool = True) -> None:
     global _RULES, _LIMITS
-    from cleannews.api import load_rules
+    from cleannews.api import load_spec
 
     if pool:  # Ctrl-C is the main process's to handle: workers just stop when it shuts the pool
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, _stop)
         _die_with_parent()
-    _RULES, _LIMITS = load_rules(*rule_args), limits
+    _RULES, _LIMITS = load_spec(spec), limits
 
 
 def _stop(signum, frame):
