@@ -627,22 +627,13 @@ class Summary:
     errors: int = 0
 
 
-_RULES = None
-
-
-def _init_worker(spec: RuleSpec) -> None:
-    global _RULES
-    from cleannews.api import load_spec
-
-    _RULES = load_spec(spec)
-
-
 def _learn_doc(doc: Document, default_site: str | None):
     """(site, sitename, [(key, flags, text)]) of one page, or None when its site is unknown."""
     from cleannews.pipeline import clean_document
+    from cleannews.runs.pool import WORKER
 
-    clean_document(doc, _RULES)
-    site = page_site(doc, _RULES, default_site)
+    clean_document(doc, WORKER.rules)
+    site = page_site(doc, WORKER.rules, default_site)
     if site is None:
         return None
     return site, doc.metadata.get("sitename"), keyed(site, page_blocks(doc))
@@ -659,23 +650,30 @@ def _guarded(source: str, line, work):
         return None, str(InputError(source, f"internal error: {type(exc).__name__}: {exc}", line))
 
 
-def _task_pages(paths: list, default_site):
+def _learn_page(path: Path, default_site):
+    """(result of _learn_doc, None) or (None, error) for one page file, in a worker."""
     from cleannews.corpus.read import read_path
 
-    return [_guarded(str(p), None, lambda p=p: _learn_doc(read_path(p), default_site)) for p in paths]
+    return _guarded(str(path), None, lambda: _learn_doc(read_path(path), default_site))
 
 
-def _task_records(records: list, fields, default_site):
+def _learn_record(rec, fields, default_site):
+    """The same for one record of a corpus (or the InputError that stands for a broken line)."""
     from cleannews.corpus.records import record_document
     from cleannews.errors import InputError
 
-    out = []
-    for rec in records:
-        if isinstance(rec, InputError):
-            out.append((None, str(rec)))
-            continue
-        out.append(_guarded(rec.source, rec.line, lambda rec=rec: _learn_doc(record_document(rec, fields), default_site)))
-    return out
+    if isinstance(rec, InputError):
+        return None, str(rec)
+    return _guarded(rec.source, rec.line, lambda: _learn_doc(record_document(rec, fields), default_site))
+
+
+def _lost(item, reason: str):
+    """The result of a page or record whose worker process died (the run goes on without it)."""
+    from cleannews.errors import InputError
+
+    if isinstance(item, Path):
+        return None, str(InputError(str(item), reason))
+    return None, str(InputError(item.source, reason, getattr(item, "line", None)))
 
 
 def _tasks(sources: list[Path], options: Options, summary: Summary, report):
@@ -689,7 +687,7 @@ def _tasks(sources: list[Path], options: Options, summary: Summary, report):
         if kind == "page":
             pages.append(path)
             if len(pages) >= CHUNK:
-                yield _task_pages, (pages, options.site)
+                yield _learn_page, pages, (options.site,)
                 pages = []
             continue
         counts: dict = {}
@@ -699,15 +697,15 @@ def _tasks(sources: list[Path], options: Options, summary: Summary, report):
             for rec in records:
                 chunk.append(rec)
                 if len(chunk) >= CHUNK:
-                    yield _task_records, (chunk, options.fields, options.site)
+                    yield _learn_record, chunk, (options.fields, options.site)
                     chunk = []
         except InputError as exc:
             report(str(exc))
         if chunk:
-            yield _task_records, (chunk, options.fields, options.site)
+            yield _learn_record, chunk, (options.fields, options.site)
         summary.skipped += counts.get("skipped", 0)
     if pages:
-        yield _task_pages, (pages, options.site)
+        yield _learn_page, pages, (options.site,)
 
 
 def learn(sources: list[Path], options: Options, report=None, progress=None) -> tuple[Counts, Summary]:
@@ -719,7 +717,9 @@ def learn(sources: list[Path], options: Options, report=None, progress=None) -> 
     import gzip
     import tempfile
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+
+    from cleannews.limits import Limits
+    from cleannews.runs.pool import Inline, Pool, start_worker
 
     summary = Summary()
     counts = Counts()
@@ -746,19 +746,24 @@ def learn(sources: list[Path], options: Options, report=None, progress=None) -> 
                     if progress is not None:
                         progress()
 
+            # the batch's pool: a worker that dies (out of memory, a crash in a C library) costs
+            # its page, not the run; tasks kept in a window of a few per worker, taken in order
             if options.jobs <= 1:
-                _init_worker(options.rules)
-                for fn, args in _tasks(sources, options, summary, _report):
-                    take(fn(*args))
+                executor = Inline(start_worker, (options.rules, Limits(), False))
             else:
-                window: deque = deque()
-                with ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options.rules,)) as pool:
-                    for fn, args in _tasks(sources, options, summary, _report):
-                        window.append(pool.submit(fn, *args))
-                        while len(window) > options.jobs * 4:
-                            take(window.popleft().result())
-                    while window:
+                executor = Pool(options.jobs, start_worker, (options.rules,), None)
+            window: deque = deque()
+            try:
+                for fn, items, args in _tasks(sources, options, summary, _report):
+                    window.append(executor.submit(fn, items, *args, lost=_lost))
+                    while len(window) > options.jobs * 4:
                         take(window.popleft().result())
+                while window:
+                    take(window.popleft().result())
+            except BaseException:
+                executor.shutdown(kill=True)
+                raise
+            executor.shutdown()
         for site, blocks in read_spill(spill_path):
             counts.add_keyed_examples(site, blocks, options.min_pages, options.min_share)
     return counts, summary

@@ -312,3 +312,27 @@ def test_the_spill_file_reads_back_what_was_written(tmp_path):
         fh.write(learn.spill_line("b.example", []))
     assert list(learn.read_spill(tmp_path / "s.jsonl.gz")) == [
         ("a.example", [(k, 0, t) for k, _, t in blocks]), ("b.example", [])]
+
+
+def test_a_worker_that_dies_costs_its_page_not_the_run(tmp_path, monkeypatch, site_pages):
+    """learn runs on the batch's pool (cleannews.runs.pool): a worker killed by the kernel (out of
+    memory) or a crash in a C library is replaced, its page reported, every other page counted."""
+    import os
+
+    real = learn._learn_doc
+
+    def dies_on_one_page(doc, default_site):
+        if doc.source.endswith("page-03.txt"):
+            os._exit(9)  # as a segfault or the OOM killer ends a process: no exception, no cleanup
+        return real(doc, default_site)
+
+    monkeypatch.setattr(learn, "_learn_doc", dies_on_one_page)  # forked workers inherit it
+    src = tmp_path / "pages"
+    src.mkdir()
+    for i, (page, _) in enumerate(site_pages[:8]):
+        (src / f"page-{i:02d}.txt").write_text(page, encoding="utf-8")
+    errors: list[str] = []
+    counts, summary = learn.learn([src], learn.Options(site=SITE, jobs=2), report=errors.append)
+    assert summary.pages == 7 and summary.errors == 1
+    assert errors == [f"{src / 'page-03.txt'}: its worker process died (exit 9)"]
+    assert counts.pages[SITE] == 7
