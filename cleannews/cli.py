@@ -107,7 +107,8 @@ def cli(ctx, quiet, verbose):
 
     Exit codes: 0 ok; 1 check found boilerplate, some inputs failed, or rule
     examples failed; 2 usage error; 78 rule or configuration error; 123
-    internal error; 130 interrupted.
+    internal error; 130 interrupted; 143 terminated (SIGTERM).  A closed
+    standard output (`| head`) ends a command quietly with 0.
     """
     if quiet and verbose:
         raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
