@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import functools
-import os
 
 from cleannews.document import Document
-from cleannews.engine.ruleset import Rules
+from cleannews.engine.ruleset import Rules, RuleSpec
 from cleannews.engine.ruleset import load_rules as _load_rules
 from cleannews.pipeline import clean_document
 
@@ -18,16 +17,16 @@ def load_rules(extra=(), builtin: bool = True, disable=(), languages=(), site: s
     any iterable of strings or paths (or one string) for each.  `site`: the domain of pages
     without a URL (see cleannews.engine.ruleset.Rules).
     """
-    def frozen(value) -> tuple:
-        return (str(value),) if isinstance(value, (str, os.PathLike)) else tuple(str(v) for v in value)
-
-    return _cached(frozen(extra), bool(builtin), frozen(disable), frozen(languages), site or None)
+    return load_spec(RuleSpec.of(extra, builtin, disable, languages, site))
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(extra: tuple, builtin: bool, disable: tuple, languages: tuple, site: str | None) -> Rules:
-    rules = _load_rules(list(extra), builtin=builtin, disable=list(disable), languages=list(languages), site=site)
-    rules.spec = (extra, builtin, disable, languages, site)  # how a worker process loads the same
+def load_spec(spec: RuleSpec) -> Rules:
+    """The compiled rules that `spec` names, cached per process (what load_rules, the commands,
+    the batch and learn workers and the datatrove steps all load through)."""
+    rules = _load_rules(list(spec.extra), builtin=spec.builtin, disable=list(spec.disable),
+                        languages=list(spec.languages), site=spec.site)
+    rules.spec = spec  # how a worker process loads the same
     return rules
 
 

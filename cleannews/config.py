@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from cleannews.corpus.write import FORMATS
 from cleannews.errors import EXIT_CONFIG, CleannewsError
 from cleannews.limits import Limits
 
@@ -27,7 +28,6 @@ KEYS = {
     "timeout": (float, Limits.timeout, "seconds one document may take (0: no limit)"),
     "max_removed": (float, Limits.max_removed, "flag a document when the rules remove more than this share of its words"),
 }
-FORMATS = ("txt", "json", "md")
 
 
 class ConfigError(CleannewsError):

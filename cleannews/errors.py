@@ -2,7 +2,9 @@
 
 Exit codes follow black and codespell: 0 ok, 1 boilerplate found or some
 inputs failed, 2 usage error (click), 78 configuration or rule error
-(sysexits EX_CONFIG), 123 internal error.
+(sysexits EX_CONFIG), 123 internal error, 130 interrupted, 143 terminated.
+Commands raise these errors; one place (cleannews.cli) turns each into its
+line on stderr and its exit code, so every command fails the same way.
 """
 
 import re
@@ -12,6 +14,8 @@ EXIT_FOUND = 1
 EXIT_USAGE = 2
 EXIT_CONFIG = 78
 EXIT_INTERNAL = 123
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
@@ -26,6 +30,28 @@ def printable(text: str) -> str:
 
 class CleannewsError(Exception):
     exit_code = EXIT_FOUND
+
+
+class Failure(CleannewsError):
+    """A command that cannot go on, with its whole message and exit code (an output that cannot be
+    written, an input of the wrong kind): raised where it is found, reported by cleannews.cli."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FOUND):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def __reduce__(self):
+        return type(self), (str(self), self.exit_code)
+
+
+class InternalError(CleannewsError):
+    """A bug met while cleaning `source`: reported with the input it was on, so that it can be
+    reproduced, exit 123."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, source: str, exc: BaseException):
+        super().__init__(f"{source}: internal error: {type(exc).__name__}: {exc}")
 
 
 class RefusedError(CleannewsError):

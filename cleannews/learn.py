@@ -43,8 +43,10 @@ from pathlib import Path
 
 import regex
 
+from cleannews.corpus.records import Fields
 from cleannews.document import Document
 from cleannews.engine.matching import DEFAULT_MAX_WORDS, normalize
+from cleannews.engine.ruleset import RuleSpec
 
 KEPT = 1  # the pipeline left the block in the clean text on some page
 ARTICLE = 2  # on some page the block stood between two article paragraphs, as one of them
@@ -138,6 +140,17 @@ def keyed(site: str, blocks) -> list[tuple[int, int, str]]:
 
 
 # ---- counts ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LearnedSet:
+    """One site's learned rule set: its YAML text, and how many rules it holds and how many
+    blocks were held back for review (counted as they were decided, not read back from the text,
+    where only the first HELD_SHOWN held blocks are listed)."""
+
+    text: str
+    rules: int
+    held: int
+
 
 class Counts:
     """Pages per site and pages per block, mergeable; the texts of the blocks worth a rule.
@@ -285,7 +298,13 @@ class Counts:
     # output
     def to_rules(self, min_pages: int = 3, min_share: float = 0.3, exclude=(), include_classified: bool = False,
                  sites: dict | None = None, categorize=None) -> dict[str, str]:
-        """{site: YAML text} for every site with a block to learn.
+        """{site: YAML text} for every site with a block to learn (see rule_sets)."""
+        return {site: learned.text for site, learned in self.rule_sets(
+            min_pages, min_share, exclude, include_classified, sites, categorize).items()}
+
+    def rule_sets(self, min_pages: int = 3, min_share: float = 0.3, exclude=(), include_classified: bool = False,
+                  sites: dict | None = None, categorize=None) -> dict[str, "LearnedSet"]:
+        """{site: LearnedSet} for every site with a block to learn.
 
         `exclude`: phrases (found anywhere in the block, compared like rule
         phrases) or /regex/ never to learn.  `include_classified`: also learn
@@ -326,8 +345,9 @@ class Counts:
                     learned.append(item)
             if learned or held:
                 prints = _fingerprints(learned, total, lambda form: len(sites_of.get(form, ())) > 1)
-                out[site] = _render(site, total, min_pages, min_share, learned, held, self.sitenames.get(site),
-                                    (sites or {}).get(site), categorize, prints)
+                text = _render(site, total, min_pages, min_share, learned, held, self.sitenames.get(site),
+                               (sites or {}).get(site), categorize, prints)
+                out[site] = LearnedSet(text, rules=len(learned), held=len(held))
         return out
 
     # files
@@ -537,6 +557,33 @@ def _rule_id(site: str, key: int, used: set) -> str:
         digits += 2
 
 
+def spill_line(site: str, blocks) -> str:
+    """One page's keyed blocks (from `keyed`) as a line of a spill file: what pass 1 writes so that
+    pass 2 (Counts.add_keyed_examples) reads them back instead of cleaning every page again, in
+    `learn` and in the datatrove steps alike (gzip-compressed JSON lines; see read_spill)."""
+    return json.dumps([site, [[k, t] for k, _, t in blocks]], ensure_ascii=False) + "\n"
+
+
+def read_spill(path: Path):
+    """(site, [(key, 0, text)]) for each page of a spill file written with spill_line."""
+    import gzip
+
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            site, blocks = json.loads(line)
+            yield site, [(k, 0, t) for k, t in blocks]
+
+
+def site_sets(rules) -> dict:
+    """site -> the first rule set loaded for it that names it (fingerprints or sitename): what a
+    learned rule set of the site borrows them from (Counts.rule_sets `sites`)."""
+    sites = {}
+    for s in rules.sets:
+        if s.site and s.site not in sites and (s.fingerprints or s.sitename):
+            sites[s.site] = s
+    return sites
+
+
 def categorizer(rules):
     """category(text): the category of the first built-in block or trailer rule that matches the
     block with its length limit lifted, else None."""
@@ -568,8 +615,8 @@ class Options:
     min_share: float = 0.3
     site: str | None = None  # the site of pages that come without a URL
     jobs: int = 1
-    rules: tuple = ((), True, (), ())  # cleannews.api.load_rules arguments: what each worker loads
-    fields: tuple = ("text", "html", "url", "id")  # cleannews.corpus.records.Fields
+    rules: RuleSpec = RuleSpec()  # what each worker loads
+    fields: Fields = Fields()  # which fields of a JSONL record hold the page
 
 
 @dataclass
@@ -580,22 +627,13 @@ class Summary:
     errors: int = 0
 
 
-_RULES = None
-
-
-def _init_worker(rule_args) -> None:
-    global _RULES
-    from cleannews.api import load_rules
-
-    _RULES = load_rules(*rule_args)
-
-
 def _learn_doc(doc: Document, default_site: str | None):
     """(site, sitename, [(key, flags, text)]) of one page, or None when its site is unknown."""
     from cleannews.pipeline import clean_document
+    from cleannews.runs.pool import WORKER
 
-    clean_document(doc, _RULES)
-    site = page_site(doc, _RULES, default_site)
+    clean_document(doc, WORKER.rules)
+    site = page_site(doc, WORKER.rules, default_site)
     if site is None:
         return None
     return site, doc.metadata.get("sitename"), keyed(site, page_blocks(doc))
@@ -612,34 +650,30 @@ def _guarded(source: str, line, work):
         return None, str(InputError(source, f"internal error: {type(exc).__name__}: {exc}", line))
 
 
-def _task_pages(paths: list, default_site):
+def _learn_page(path: Path, default_site):
+    """(result of _learn_doc, None) or (None, error) for one page file, in a worker."""
     from cleannews.corpus.read import read_path
 
-    return [_guarded(str(p), None, lambda p=p: _learn_doc(read_path(p), default_site)) for p in paths]
+    return _guarded(str(path), None, lambda: _learn_doc(read_path(path), default_site))
 
 
-def _task_records(records: list, fields: tuple, default_site):
+def _learn_record(rec, fields, default_site):
+    """The same for one record of a corpus (or the InputError that stands for a broken line)."""
+    from cleannews.corpus.records import record_document
     from cleannews.errors import InputError
 
-    text_field, html_field, url_field, _ = fields
-    out = []
-    for rec in records:
-        if isinstance(rec, InputError):
-            out.append((None, str(rec)))
-            continue
+    if isinstance(rec, InputError):
+        return None, str(rec)
+    return _guarded(rec.source, rec.line, lambda: _learn_doc(record_document(rec, fields), default_site))
 
-        def work(rec=rec):
-            page = rec.data.get(html_field)
-            if page is None:
-                page = rec.data.get(text_field)
-            if not isinstance(page, (str, bytes)):
-                raise InputError(rec.source, f"record has no {html_field!r} or {text_field!r} page field", rec.line)
-            url = rec.data.get(url_field)
-            data = page.encode("utf-8", "surrogatepass") if isinstance(page, str) else page
-            doc = Document(source=f"{rec.source}:{rec.line}", data=data, url=url if isinstance(url, str) else None)
-            return _learn_doc(doc, default_site)
-        out.append(_guarded(rec.source, rec.line, work))
-    return out
+
+def _lost(item, reason: str):
+    """The result of a page or record whose worker process died (the run goes on without it)."""
+    from cleannews.errors import InputError
+
+    if isinstance(item, Path):
+        return None, str(InputError(str(item), reason))
+    return None, str(InputError(item.source, reason, getattr(item, "line", None)))
 
 
 def _tasks(sources: list[Path], options: Options, summary: Summary, report):
@@ -653,7 +687,7 @@ def _tasks(sources: list[Path], options: Options, summary: Summary, report):
         if kind == "page":
             pages.append(path)
             if len(pages) >= CHUNK:
-                yield _task_pages, (pages, options.site)
+                yield _learn_page, pages, (options.site,)
                 pages = []
             continue
         counts: dict = {}
@@ -663,15 +697,15 @@ def _tasks(sources: list[Path], options: Options, summary: Summary, report):
             for rec in records:
                 chunk.append(rec)
                 if len(chunk) >= CHUNK:
-                    yield _task_records, (chunk, options.fields, options.site)
+                    yield _learn_record, chunk, (options.fields, options.site)
                     chunk = []
         except InputError as exc:
             report(str(exc))
         if chunk:
-            yield _task_records, (chunk, options.fields, options.site)
+            yield _learn_record, chunk, (options.fields, options.site)
         summary.skipped += counts.get("skipped", 0)
     if pages:
-        yield _task_pages, (pages, options.site)
+        yield _learn_page, pages, (options.site,)
 
 
 def learn(sources: list[Path], options: Options, report=None, progress=None) -> tuple[Counts, Summary]:
@@ -683,7 +717,9 @@ def learn(sources: list[Path], options: Options, report=None, progress=None) -> 
     import gzip
     import tempfile
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+
+    from cleannews.limits import Limits
+    from cleannews.runs.pool import Inline, Pool, start_worker
 
     summary = Summary()
     counts = Counts()
@@ -706,25 +742,28 @@ def learn(sources: list[Path], options: Options, report=None, progress=None) -> 
                         site, sitename, blocks = result
                         summary.pages += 1
                         counts.add_keys(site, [(k, f) for k, f, _ in blocks], sitename)
-                        spill.write(json.dumps([site, [[k, t] for k, _, t in blocks]], ensure_ascii=False) + "\n")
+                        spill.write(spill_line(site, blocks))
                     if progress is not None:
                         progress()
 
+            # the batch's pool: a worker that dies (out of memory, a crash in a C library) costs
+            # its page, not the run; tasks kept in a window of a few per worker, taken in order
             if options.jobs <= 1:
-                _init_worker(options.rules)
-                for fn, args in _tasks(sources, options, summary, _report):
-                    take(fn(*args))
+                executor = Inline(start_worker, (options.rules, Limits(), False))
             else:
-                window: deque = deque()
-                with ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options.rules,)) as pool:
-                    for fn, args in _tasks(sources, options, summary, _report):
-                        window.append(pool.submit(fn, *args))
-                        while len(window) > options.jobs * 4:
-                            take(window.popleft().result())
-                    while window:
+                executor = Pool(options.jobs, start_worker, (options.rules,), None)
+            window: deque = deque()
+            try:
+                for fn, items, args in _tasks(sources, options, summary, _report):
+                    window.append(executor.submit(fn, items, *args, lost=_lost))
+                    while len(window) > options.jobs * 4:
                         take(window.popleft().result())
-        with gzip.open(spill_path, "rt", encoding="utf-8") as spill:
-            for line in spill:
-                site, blocks = json.loads(line)
-                counts.add_keyed_examples(site, [(k, 0, t) for k, t in blocks], options.min_pages, options.min_share)
+                while window:
+                    take(window.popleft().result())
+            except BaseException:
+                executor.shutdown(kill=True)
+                raise
+            executor.shutdown()
+        for site, blocks in read_spill(spill_path):
+            counts.add_keyed_examples(site, blocks, options.min_pages, options.min_share)
     return counts, summary

@@ -140,7 +140,7 @@ def test_rule_options_are_those_of_the_command_line(tmp_path):
 def test_steps_pickle_without_compiled_rules():
     step = CleannewsExtractor(disable=("sites",)).check_rules()
     assert len(pickle.dumps(step)) < 5_000  # arguments only: each worker loads (and caches) the rules itself
-    assert pickle.loads(pickle.dumps(step)).rule_args == step.rule_args
+    assert pickle.loads(pickle.dumps(step)).rule_spec == step.rule_spec
 
 
 def test_timeout_sandbox_gives_the_same_and_counts_bad_documents():

@@ -270,3 +270,69 @@ def test_rules_learned_from_text_apply_to_text_without_a_url(tmp_path, run, site
     assert result.exit_code == 0, result.stderr
     for cleaned in (tmp_path / "clean").glob("*.txt"):
         assert not any(block in cleaned.read_text(encoding="utf-8") for block in furniture)
+
+
+def test_rule_sets_count_their_rules_and_every_held_block(monkeypatch):
+    """The counts the learn command and the datatrove merge report: the rules as YAML reads
+    them, and every held-back block, also those past the HELD_SHOWN listed as comments."""
+    monkeypatch.setattr(learn, "HELD_SHOWN", 2)
+    longs = [" ".join([word] * 30) + "." for word in ("alpha", "bravo", "charlie", "delta", "echo")]  # long blocks on half the pages: held back
+    pages = [("s.example", [("Sign up for alerts", True, False), ("Share this", True, False),
+                            *[(t, True, False) for t in longs]]) for _ in range(5)]
+    pages += [("s.example", [(f"only on the page of the {fruit}", True, False)])
+              for fruit in ("kiwi", "plum", "fig", "pear", "lime")]
+    learned = _examples(_count(pages), pages).rule_sets()["s.example"]
+    assert learned.rules == len(yaml.safe_load(learned.text)["rules"]) == 2
+    assert learned.held == 5 and learned.text.count("#   ") == 3  # two listed, "... and 3 more"
+
+
+def test_a_record_is_judged_as_batch_and_clean_judge_it(tmp_path, run):
+    """learn makes a record a page where batch, clean and the datatrove steps do
+    (cleannews.corpus.records.record_document): a record without a page says the same."""
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "1", "url": "https://a.example/1", "text": "Sign up for alerts\n\nA line of the article."},
+        {"id": "2", "url": "https://a.example/2"},
+        {"id": "3", "url": "https://a.example/3", "text": 42}]) + "\n", encoding="utf-8")
+    learned = run("-q", "learn", "-j", "1", corpus, "-o", tmp_path / "out")
+    cleaned = run("clean", "--format", "jsonl", corpus)
+    assert learned.exit_code == cleaned.exit_code == 1
+    errors = [line for line in learned.stderr.splitlines() if line.startswith(f"cleannews: {corpus}")]
+    assert errors == cleaned.stderr.splitlines() == [
+        f"cleannews: {corpus}:2: record has no 'html' or 'text' field",
+        f"cleannews: {corpus}:3: field holds a JSON int, not a page"]
+
+
+def test_the_spill_file_reads_back_what_was_written(tmp_path):
+    import gzip
+
+    blocks = learn.keyed("a.example", [("Sign up for alerts", True, False), ("Ünïcode “quotes”", False, True)])
+    with gzip.open(tmp_path / "s.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(learn.spill_line("a.example", blocks))
+        fh.write(learn.spill_line("b.example", []))
+    assert list(learn.read_spill(tmp_path / "s.jsonl.gz")) == [
+        ("a.example", [(k, 0, t) for k, _, t in blocks]), ("b.example", [])]
+
+
+def test_a_worker_that_dies_costs_its_page_not_the_run(tmp_path, monkeypatch, site_pages):
+    """learn runs on the batch's pool (cleannews.runs.pool): a worker killed by the kernel (out of
+    memory) or a crash in a C library is replaced, its page reported, every other page counted."""
+    import os
+
+    real = learn._learn_doc
+
+    def dies_on_one_page(doc, default_site):
+        if doc.source.endswith("page-03.txt"):
+            os._exit(9)  # as a segfault or the OOM killer ends a process: no exception, no cleanup
+        return real(doc, default_site)
+
+    monkeypatch.setattr(learn, "_learn_doc", dies_on_one_page)  # forked workers inherit it
+    src = tmp_path / "pages"
+    src.mkdir()
+    for i, (page, _) in enumerate(site_pages[:8]):
+        (src / f"page-{i:02d}.txt").write_text(page, encoding="utf-8")
+    errors: list[str] = []
+    counts, summary = learn.learn([src], learn.Options(site=SITE, jobs=2), report=errors.append)
+    assert summary.pages == 7 and summary.errors == 1
+    assert errors == [f"{src / 'page-03.txt'}: its worker process died (exit 9)"]
+    assert counts.pages[SITE] == 7

@@ -1,5 +1,6 @@
 """Rule files: strict validation with file, line and rule id; matching semantics."""
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +202,27 @@ def test_phrases_inline_or_one_per_line_in_any_order_are_one_rule(tmp_path):
     b = load_rules([write(tmp_path, listed, "b.yaml")], builtin=False).rules[0].match
     assert (a.exact, a.phrases, a.phrase_source) == (b.exact, b.phrases, b.phrase_source)
     assert a.exact == {"sign up for our newsletter", "join our mailing list"}
+
+
+def test_rule_options_travel_as_one_frozen_hashable_spec(tmp_path):
+    """What the commands, the batch and learn workers and the datatrove steps load rules by: one
+    RuleSpec (not a tuple of positional values where True meant "no built-in rules")."""
+    import dataclasses
+    import pickle
+
+    from cleannews.api import load_rules as cached
+    from cleannews.api import load_spec
+    from cleannews.engine.ruleset import RuleSpec
+    from cleannews.runs.batch import Options
+
+    path = write(tmp_path, GOOD)
+    rules = cached(extra=[path], builtin=False, site="Example.org")
+    spec = rules.spec
+    assert spec == RuleSpec(extra=(str(path),), builtin=False, site="Example.org")
+    assert hash(spec) == hash(RuleSpec.of(str(path), builtin=False, site="Example.org"))
+    assert pickle.loads(pickle.dumps(spec)) == spec
+    assert load_spec(spec) is rules  # a worker given the spec loads the very same rules
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.builtin = True
+    assert Options().rules == RuleSpec() and RuleSpec().builtin is True
+    assert RuleSpec.of(["rel"], absolute=True).extra == (str(Path("rel").resolve()),)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 from pathlib import Path
 
 import click
@@ -11,7 +10,6 @@ import click
 from cleannews.commands.common import (
     FORMAT,
     SITE,
-    fail,
     field_options,
     global_flag,
     limit_options,
@@ -21,7 +19,7 @@ from cleannews.commands.common import (
     output_format,
     rule_options,
 )
-from cleannews.errors import CleannewsError
+from cleannews.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, Failure
 
 EPILOG = """\b
 Examples:
@@ -69,7 +67,8 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
     from cleannews.runs.batch import Options, run_batch
     from cleannews.runs.summary import print_summary, progress_bar
 
-    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)  # a rule error stops here, before any page
+    # a rule error stops here, before any page
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
     options = Options(fmt=output_format(fmt), resume=resume, jobs=jobs or os.cpu_count() or 1,
                       fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec,
                       limits=limits(max_bytes, timeout, max_removed), report=report, drop_failed=drop_failed,
@@ -80,17 +79,15 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
         with progress_bar(enabled=False if quiet else None) as progress:
             summary = run_batch(list(sources), output, options, progress=progress,
                                 on_skip=lambda path, why: notice(f"{path}: {why}; skipped", verbose=True))
-    except CleannewsError as exc:  # the batch cannot run as given (an output folder inside an input)
-        fail(exc)
     except (KeyboardInterrupt, _Terminated) as exc:
-        click.echo(f"cleannews: {'terminated' if isinstance(exc, _Terminated) else 'interrupted'}; every output "
-                   "written is complete: rerun with --resume to finish", err=True)
-        sys.exit(143 if isinstance(exc, _Terminated) else 130)
+        terminated = isinstance(exc, _Terminated)
+        raise Failure(f"{'terminated' if terminated else 'interrupted'}; every output written is complete: "
+                      "rerun with --resume to finish", EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     if not quiet:
         print_summary(summary, output)
-    sys.exit(1 if summary.errors else 0)
+    return 1 if summary.errors else 0
 
 
 class _Terminated(BaseException):

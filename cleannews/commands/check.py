@@ -1,7 +1,6 @@
 """`cleannews check` and `cleannews fix`: pre-commit hooks for text corpora kept in git."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -59,9 +58,9 @@ def _hook(write, paths, text_field, html_field, url_field, id_field, max_bytes, 
           extra_rules, no_builtin_rules, disable):
     from cleannews.corpus.records import Fields
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)
-    sys.exit(_run(paths, write, Fields(text_field, html_field, url_field, id_field), ruleset,
-                  limits(max_bytes, timeout, max_removed)))
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable)
+    return _run(paths, write, Fields(text_field, html_field, url_field, id_field), ruleset,
+                  limits(max_bytes, timeout, max_removed))
 
 
 @_hook_command(EPILOG_CHECK)
@@ -71,7 +70,7 @@ def check(**options):
     Lists file, line, rule and category for every block the rule sets would
     remove (rules only: no classifier, no headline).  Exit 0 when all are clean.
     """
-    _hook(False, **options)
+    return _hook(False, **options)
 
 
 @_hook_command(EPILOG_FIX)
@@ -82,4 +81,4 @@ def fix(**options):
     and fixing a fixed file changes nothing.  A read-only file is left
     untouched and reported.
     """
-    _hook(True, **options)
+    return _hook(True, **options)

@@ -8,8 +8,8 @@ import click
 
 from cleannews.commands.common import (
     SITE,
+    PageCommand,
     cannot_write,
-    fail,
     field_options,
     limit_options,
     limits,
@@ -20,7 +20,8 @@ from cleannews.commands.common import (
     rule_options,
     same_file,
 )
-from cleannews.errors import EXIT_INTERNAL, CleannewsError, InputError
+from cleannews.corpus.write import FORMATS
+from cleannews.errors import Failure, InputError
 
 EPILOG = """\b
 Examples:
@@ -32,11 +33,11 @@ Examples:
 """
 
 
-@click.command(epilog=EPILOG)
+@click.command(cls=PageCommand, epilog=EPILOG)
 @click.argument("input", default="-", type=click.Path(exists=True, allow_dash=True, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here (atomically) instead of stdout.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md", "jsonl"]), default=None,
+@click.option("-f", "--format", "fmt", type=click.Choice([*FORMATS, "jsonl"]), default=None,
               help="Output format (default: txt, or the configured format); jsonl reads INPUT as a "
                    "JSONL corpus and streams it (the default for an input that is one).")
 @click.option("--url", help="Where the page came from (site rules, metadata).")
@@ -57,47 +58,38 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
     from cleannews.corpus.write import atomic_write, render
 
     if output and input != "-" and same_file(input, output):
-        click.echo(f"cleannews: {output}: is the input; write the clean page elsewhere", err=True)
-        sys.exit(1)
-    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
+        raise Failure(f"{output}: is the input; write the clean page elsewhere")
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
     given, bounds = fmt, limits(max_bytes, timeout, max_removed)
     fmt = output_format(fmt)
     if input == "-":
         reading_stdin()
     kind = fmt if fmt == "jsonl" else _container(input)
     if kind == "warc":
-        click.echo(f"cleannews: {_shown(input)}: a WARC archive, not a page: clean it with "
-                   "`cleannews batch`", err=True)
-        sys.exit(1)
+        raise Failure(f"{_shown(input)}: a WARC archive, not a page: clean it with `cleannews batch`")
     if kind == "jsonl" and fmt != "jsonl":
         if given:
-            click.echo(f"cleannews: {_shown(input)}: a JSONL corpus, not a page: clean it with --format jsonl "
-                       f"(not --format {given})", err=True)
-            sys.exit(1)
+            raise Failure(f"{_shown(input)}: a JSONL corpus, not a page: clean it with --format jsonl "
+                          f"(not --format {given})")
         notice(f"{_shown(input)}: a JSONL corpus: cleaned record by record, as with --format jsonl")
         fmt = "jsonl"
     if fmt == "jsonl":
         from cleannews.corpus.records import Fields
 
-        sys.exit(_stream(input, output, Fields(text_field, html_field, url_field, id_field), ruleset, bounds))
-    try:
-        doc = _clean_within_limit(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, bounds)
-        text = render(doc, fmt)
-        notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.removed)} removed, "
-               f"{len(doc.text):,} characters kept" + (f" ({doc.metadata['empty']})" if 'empty' in doc.metadata else ""),
-               verbose=True)
-        if output:
-            try:
-                atomic_write(output, text)
-            except OSError as exc:
-                cannot_write(output, exc)
-        else:
-            sys.stdout.write(text)
-    except CleannewsError as exc:
-        fail(exc)
-    except Exception as exc:  # noqa: BLE001 - one line, not a traceback
-        click.echo(f"cleannews: {input}: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_INTERNAL)
+        return _stream(input, output, Fields(text_field, html_field, url_field, id_field), ruleset, bounds)
+    doc = _clean_within_limit(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, bounds)
+    text = render(doc, fmt)
+    notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.removed)} removed, "
+           f"{len(doc.text):,} characters kept" + (f" ({doc.metadata['empty']})" if 'empty' in doc.metadata else ""),
+           verbose=True)
+    if output:
+        try:
+            atomic_write(output, text)
+        except OSError as exc:
+            raise cannot_write(output, exc) from None
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _clean_within_limit(doc, ruleset, bounds):
@@ -156,7 +148,7 @@ def _stream(input: str, output: Path | None, fields, ruleset, bounds) -> int:
         try:
             out = stack.enter_context(atomic_open(output)) if output else sys.stdout
         except OSError as exc:
-            cannot_write(output, exc)
+            raise cannot_write(output, exc) from None
         try:
             for record in jsonl_records(sys.stdin.buffer if input == "-" else Path(input), source, bounds.max_bytes):
                 try:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from cleannews.errors import EXIT_CONFIG, CleannewsError
+from cleannews.corpus.write import FORMATS
+from cleannews.errors import EXIT_CONFIG, CleannewsError, Failure, InternalError
 
-FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(["txt", "json", "md"]), default=None,
+FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
                       help="Output format (default: txt, or the configured format).")
 
 
@@ -46,10 +47,7 @@ def limits(max_bytes, timeout, max_removed):
     """Limits from the flags, else the configuration, else the defaults."""
     from cleannews.limits import Limits
 
-    try:
-        found = settings(max_bytes=max_bytes, timeout=timeout, max_removed=max_removed)
-    except CleannewsError as exc:
-        fail(exc)
+    found = settings(max_bytes=max_bytes, timeout=timeout, max_removed=max_removed)
     return Limits(found["max_bytes"].value, found["timeout"].value, found["max_removed"].value)
 
 
@@ -66,11 +64,13 @@ def notice(message: str, *, verbose: bool = False) -> None:
     click.echo(f"cleannews: {message}", err=True)
 
 
-def load(extra_rules, no_builtin_rules, disable, use_config: bool = True, site: str | None = None):
-    """The compiled rules, from the flags and the project configuration; or a one-line error and
-    exit 78 (2 for an unknown name given with --disable)."""
-    from cleannews.api import load_rules
-    from cleannews.engine.ruleset import UnknownNameError
+def load(*, extra_rules=(), no_builtin_rules: bool = False, disable=(), use_config: bool = True,
+         site: str | None = None):
+    """The compiled rules, from the flags of rule_options (given by name) and the project
+    configuration; a rule or configuration error is raised (exit 78; 2 for an unknown name given
+    with --disable).  Their RuleSpec (`.spec`) is what a worker process loads the same rules by."""
+    from cleannews.api import load_spec
+    from cleannews.engine.ruleset import RuleSpec, UnknownNameError
 
     origin = "command line"
     try:
@@ -81,15 +81,11 @@ def load(extra_rules, no_builtin_rules, disable, use_config: bool = True, site: 
             origin = found["disable"].origin
         else:
             builtin, languages = not no_builtin_rules, ()
-        return load_rules(tuple(str(p) for p in extra_rules), builtin, tuple(disable), tuple(languages),
-                          site_domain(site))
+        return load_spec(RuleSpec.of(extra_rules, builtin, disable, languages, site_domain(site)))
     except UnknownNameError as exc:
         if origin != "command line":  # a name in the configuration file: a configuration error
-            click.echo(f"cleannews: {origin}: `disable` {exc.name!r}: {exc.detail}", err=True)
-            sys.exit(EXIT_CONFIG)
-        fail(exc)
-    except CleannewsError as exc:
-        fail(exc)
+            raise Failure(f"{origin}: `disable` {exc.name!r}: {exc.detail}", EXIT_CONFIG) from None
+        raise
 
 
 def site_domain(site: str | None) -> str | None:
@@ -115,26 +111,31 @@ def settings(**flags):
 
 def output_format(fmt: str | None) -> str:
     """--format, else the configured default format."""
-    try:
-        return fmt or settings()["format"].value
-    except CleannewsError as exc:
-        fail(exc)
+    return fmt or settings()["format"].value
 
 
-def fail(exc: CleannewsError):
-    click.echo(f"cleannews: {exc}", err=True)
-    sys.exit(exc.exit_code)
-
-
-def cannot_write(output, exc: OSError):
-    """One line for an output that cannot be written (a folder in the way, no permission, disk
-    full), exit 1: the input was fine, and nothing was written."""
+def cannot_write(output, exc: OSError) -> Failure:
+    """The failure to raise for an output that cannot be written (a folder in the way, no
+    permission, disk full), exit 1: the input was fine, and nothing was written."""
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
         reason = "a file stands where a folder of the path should be"
     else:
         reason = exc.strerror or str(exc)
-    click.echo(f"cleannews: cannot write {output}: {reason}", err=True)
-    sys.exit(1)
+    return Failure(f"cannot write {output}: {reason}")
+
+
+class PageCommand(click.Command):
+    """A command on one INPUT (clean, explain): a bug met on it is reported with the input's name,
+    so that it can be reproduced (cleannews.cli reports every other failure)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (CleannewsError, click.exceptions.ClickException, click.exceptions.Exit, BrokenPipeError,
+                ImportError):
+            raise  # BrokenPipeError, a missing dependency: cleannews.cli says what they are
+        except Exception as exc:  # noqa: BLE001 - a bug on this input
+            raise InternalError(ctx.params.get("input", "-"), exc) from exc
 
 
 def same_file(a, b) -> bool:

@@ -5,8 +5,7 @@ import json
 
 import click
 
-from cleannews.commands.common import fail, settings
-from cleannews.errors import CleannewsError
+from cleannews.commands.common import settings
 
 EPILOG = """\b
 Examples:
@@ -22,10 +21,7 @@ def config(as_json):
     pyproject.toml, found upward from here) and where each value came from."""
     from cleannews.config import KEYS
 
-    try:
-        found = settings()
-    except CleannewsError as exc:
-        fail(exc)
+    found = settings()
     if as_json:
         click.echo(json.dumps({k: {"value": s.value, "from": s.origin} for k, s in found.items()}, indent=2))
         return

@@ -1,13 +1,18 @@
 """`cleannews explain`: one page with what was removed, and why, marked."""
 from __future__ import annotations
 
-import os
-import sys
-
 import click
 
-from cleannews.commands.common import SITE, fail, limit_options, limits, load, notice, reading_stdin, rule_options
-from cleannews.errors import EXIT_INTERNAL, CleannewsError
+from cleannews.commands.common import (
+    SITE,
+    PageCommand,
+    limit_options,
+    limits,
+    load,
+    notice,
+    reading_stdin,
+    rule_options,
+)
 
 EPILOG = """\b
 Examples:
@@ -19,7 +24,7 @@ Examples:
 """
 
 
-@click.command(epilog=EPILOG)
+@click.command(cls=PageCommand, epilog=EPILOG)
 @click.argument("input", default="-", type=click.Path(exists=True, allow_dash=True, path_type=str))
 @click.option("--diff", "as_diff", is_flag=True,
               help="A unified diff from the input blocks to the clean body instead.")
@@ -43,24 +48,15 @@ def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, e
     from cleannews.runs.explain import diff, make_console, show
     from cleannews.runs.explain import explain as render
 
-    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
     bounds = limits(max_bytes, timeout, max_removed)
     if input == "-":
         reading_stdin()
-    try:
-        doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
-        notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.kept)} kept, "
-               f"{len(doc.removed)} removals", verbose=True)
-        renderable = diff(doc) if as_diff else render(doc)
-        if as_diff and not renderable.plain:
-            notice(f"{doc.source}: nothing removed, no diff", verbose=True)
-            return  # like diff(1): nothing to show, nothing printed
-        show(make_console(), renderable, pager=pager)
-    except BrokenPipeError:  # `cleannews explain page | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
-    except CleannewsError as exc:
-        fail(exc)
-    except Exception as exc:  # noqa: BLE001 - one line, not a traceback
-        click.echo(f"cleannews: {input}: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_INTERNAL)
+    doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
+    notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.kept)} kept, "
+           f"{len(doc.removed)} removals", verbose=True)
+    renderable = diff(doc) if as_diff else render(doc)
+    if as_diff and not renderable.plain:
+        notice(f"{doc.source}: nothing removed, no diff", verbose=True)
+        return  # like diff(1): nothing to show, nothing printed
+    show(make_console(), renderable, pager=pager)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -53,40 +52,30 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
     Review the files, then clean with --rules OUTPUT.  The written paths go
     to stdout.
     """
+    from cleannews.corpus.records import Fields
     from cleannews.corpus.write import atomic_write
-    from cleannews.errors import CleannewsError
-    from cleannews.learn import Options, categorizer
+    from cleannews.learn import Options, categorizer, site_sets
     from cleannews.learn import learn as run
 
     site = site_domain(site)
     # a rule error stops here, before any page; pages cleaned as `clean --site` would
-    ruleset = load(extra_rules, no_builtin_rules, disable, site=site)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
     options = Options(min_pages=min_pages, min_share=min_share, site=site, jobs=jobs or os.cpu_count() or 1,
-                      rules=ruleset.spec, fields=(text_field, html_field, url_field, id_field))
+                      rules=ruleset.spec, fields=Fields(text_field, html_field, url_field, id_field))
 
     def report(message: str) -> None:
         click.echo(f"cleannews: {message}", err=True)
 
-    try:
-        counts, summary = run(list(sources), options, report=report)
-        if save_counts:
-            counts.save(save_counts)
-    except CleannewsError as exc:
-        click.echo(f"cleannews: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    sites = {}
-    for s in ruleset.sets:
-        if s.site and s.site not in sites and (s.fingerprints or s.sitename):
-            sites[s.site] = s
-    files = counts.to_rules(min_pages, min_share, exclude=exclude, include_classified=include_classified,
-                            sites=sites, categorize=categorizer(ruleset))
-    for name, text in sorted(files.items()):
+    counts, summary = run(list(sources), options, report=report)
+    if save_counts:
+        counts.save(save_counts)
+    files = counts.rule_sets(min_pages, min_share, exclude=exclude, include_classified=include_classified,
+                             sites=site_sets(ruleset), categorize=categorizer(ruleset))
+    for name, learned in sorted(files.items()):
         path = output / f"{name}.yaml"
-        atomic_write(path, text)
+        atomic_write(path, learned.text)
         click.echo(str(path))
-        rules = text.count("\n  - id: ")
-        held = text.count("\n#   ")
-        notice(f"{name}: {counts.pages[name]} pages, {rules} rules, {held} held back", verbose=True)
+        notice(f"{name}: {counts.pages[name]} pages, {learned.rules} rules, {learned.held} held back", verbose=True)
     quiet = global_flag("quiet")
     if not quiet:
         extra = []
@@ -98,4 +87,4 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
             extra.append(f"{summary.errors} failed")
         notice(f"{summary.pages} pages of {len(counts.pages)} sites, {len(files)} rule sets written to {output}"
                + (f" ({'; '.join(extra)})" if extra else ""))
-    sys.exit(1 if summary.errors else 0)
+    return 1 if summary.errors else 0

@@ -4,14 +4,13 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import sys
 from collections import Counter
 from pathlib import Path
 
 import click
 
 from cleannews.commands.common import load, notice, rule_options
-from cleannews.errors import EXIT_USAGE
+from cleannews.errors import EXIT_USAGE, Failure
 
 LIST_EPILOG = """\b
 Examples:
@@ -74,9 +73,9 @@ def rules_test(paths, no_builtin_rules):
     """
     from cleannews.engine.examples import check_rule
 
-    ruleset = load(paths, no_builtin_rules or bool(paths), (), use_config=False)
+    ruleset = load(extra_rules=paths, no_builtin_rules=no_builtin_rules or bool(paths), use_config=False)
     # who else drops a missed example: the rules tested, and the built-in ones they would run beside
-    neighbours = ruleset.rules if no_builtin_rules or not paths else ruleset.rules + load((), False, (), use_config=False).rules
+    neighbours = ruleset.rules if no_builtin_rules or not paths else ruleset.rules + load(use_config=False).rules
     failed = 0
     by_file: dict[Path, list] = {}
     for r in ruleset.rules:
@@ -98,7 +97,7 @@ def rules_test(paths, no_builtin_rules):
         failed += file_failed
     examples = sum(len(r.drop) + len(r.keep) for r in ruleset.rules)
     notice(f"{len(ruleset.rules)} rules, {examples} examples, {failed} failed")
-    sys.exit(1 if failed else 0)
+    return 1 if failed else 0
 
 
 def _firing(candidates, example: str, skip: str) -> list[str]:
@@ -160,7 +159,7 @@ def rules_validate(paths):
     if errors:
         notice(f"{len(errors)} errors in {sum(1 for _, bad in sets if bad) or len(errors)} of {len(sets)} files "
                f"({rules_count} valid rules)")
-        sys.exit(EXIT_CONFIG)
+        return EXIT_CONFIG  # each error was its line above
     notice(f"{rules_count} rules in {len(sets)} files: valid")
 
 
@@ -186,8 +185,7 @@ def _check_categories(categories) -> None:
 
     for name in categories:
         if name not in CATEGORIES:
-            click.echo(f"cleannews: --category {name!r}: {unknown_message(name, CATEGORIES, 'category')}", err=True)
-            sys.exit(EXIT_USAGE)
+            raise Failure(f"--category {name!r}: {unknown_message(name, CATEGORIES, 'category')}", EXIT_USAGE)
 
 
 def _scope(r) -> str:
@@ -212,7 +210,7 @@ def rules_list(categories, language, site, as_json, extra_rules, no_builtin_rule
 
     from cleannews.runs.explain import is_tty, make_console, show
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable)
     _check_categories(categories)
     chosen = _select(ruleset, set(categories), language, site)
     if as_json:
@@ -252,13 +250,12 @@ def rules_show(rule_id, extra_rules, no_builtin_rules, disable):
     from cleannews.engine.examples import check_rule
     from cleannews.runs.explain import make_console, show
 
-    ruleset = load(extra_rules, no_builtin_rules, disable)
+    ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable)
     rule = next((r for r in ruleset.rules if r.id == rule_id), None)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (cleannews rules list shows them)"
-        click.echo(f"cleannews: no rule {rule_id!r}{hint}", err=True)
-        sys.exit(EXIT_USAGE)
+        raise Failure(f"no rule {rule_id!r}{hint}", EXIT_USAGE)
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")

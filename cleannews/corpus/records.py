@@ -25,14 +25,11 @@ class Fields:
 REPORTS = ("full", "summary", "none")
 
 
-def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits = Limits(),
-                 report: str = "full") -> tuple[dict, Document]:
-    """The record with its text field set to the clean text and a `cleannews` metadata field added.
-
-    Every other field is kept as it was (page bytes from a WARC excepted).
-    An HTML field, when present, is what gets cleaned; else the text field.
-    `report` says how much of the metadata goes in (see `report_of`).
-    """
+def record_document(record: Record, fields: Fields) -> Document:
+    """The page a record holds, as a Document to clean: its HTML field when present, else its text
+    field, with its URL; named `source:line`.  The one place a record becomes a page (batch,
+    clean --format jsonl, learn and the datatrove steps), so each judges a record the same way.
+    Raises InputError when the record holds no page."""
     data = record.data
     page = data.get(fields.html)
     if page is None:
@@ -42,13 +39,25 @@ def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits 
     if not isinstance(page, (str, bytes)):
         raise InputError(record.source, f"field holds a JSON {type(page).__name__}, not a page", record.line)
     url = data.get(fields.url)
-    doc = Document(source=f"{record.source}:{record.line}", data=page.encode("utf-8", "surrogatepass") if isinstance(page, str) else page,
-                   url=url if isinstance(url, str) else None)
+    return Document(source=f"{record.source}:{record.line}" if record.line else record.source,
+                    data=page.encode("utf-8", "surrogatepass") if isinstance(page, str) else page,
+                    url=url if isinstance(url, str) else None)
+
+
+def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits = Limits(),
+                 report: str = "full") -> tuple[dict, Document]:
+    """The record with its text field set to the clean text and a `cleannews` metadata field added.
+
+    Every other field is kept as it was (page bytes from a WARC excepted).
+    An HTML field, when present, is what gets cleaned; else the text field.
+    `report` says how much of the metadata goes in (see `report_of`).
+    """
+    doc = record_document(record, fields)
     try:
         clean_document(doc, ruleset, limits=limits)
     except InputError as exc:  # say which record, by line
         raise InputError(record.source, exc.reason, record.line) from None
-    out = {k: v for k, v in data.items() if not isinstance(v, bytes)}
+    out = {k: v for k, v in record.data.items() if not isinstance(v, bytes)}
     out[fields.text] = doc.text
     meta = report_of(metadata(doc), report)
     if meta is not None:

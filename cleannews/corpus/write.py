@@ -13,8 +13,8 @@ from pathlib import Path
 
 from cleannews.document import Document
 
-FORMATS = ("txt", "json", "md")
-SUFFIX = {"txt": ".txt", "json": ".json", "md": ".md"}
+SUFFIX = {"txt": ".txt", "json": ".json", "md": ".md"}  # the output formats of a page, and their file suffixes
+FORMATS = tuple(SUFFIX)  # the one list: --format, the `format` setting and render take these
 
 
 def metadata(doc: Document) -> dict:

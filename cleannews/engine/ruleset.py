@@ -330,6 +330,41 @@ def _examples(path, data, key, rid):
     return [v.rstrip("\n") for v in value]
 
 
+@dataclass(frozen=True)
+class RuleSpec:
+    """Which rules to load, as one plain, frozen, hashable value: it keys the per-process cache
+    (cleannews.api.load_spec) and is all a worker process, a datatrove task or a learn shard
+    needs to load the very rules the command loaded (a compiled rule set is too big to send).
+
+    `extra`: rule files or folders; `builtin`: the shipped rules too; `disable`: rule ids,
+    categories or rule sets left out; `languages`: only rules for these (and language-neutral
+    ones); `site`: the domain of pages without a URL (see Rules).  Build it with `RuleSpec.of`,
+    which takes any iterable or a single string for each.
+    """
+
+    extra: tuple[str, ...] = ()
+    builtin: bool = True
+    disable: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    site: str | None = None
+
+    @classmethod
+    def of(cls, extra=(), builtin: bool = True, disable=(), languages=(), site: str | None = None,
+           absolute: bool = False) -> "RuleSpec":
+        """A spec from loose arguments; `absolute`: the extra paths resolved, for a process that
+        may start in another folder (a datatrove task on a cluster node)."""
+        paths = _strings(extra)
+        if absolute:
+            paths = tuple(str(Path(p).resolve()) for p in paths)
+        return cls(paths, bool(builtin), _strings(disable), _strings(languages), site or None)
+
+
+def _strings(value) -> tuple[str, ...]:
+    """One string or path, or any iterable of them, as a tuple of strings."""
+    return (str(value),) if isinstance(value, (str, Path)) or hasattr(value, "__fspath__") else tuple(
+        str(v) for v in value)
+
+
 class Rules:
     """Every loaded rule set, with the per-document selection cached.
 
@@ -341,7 +376,7 @@ class Rules:
         self.sets = sets
         self.site = site
         self.lines = Lines()  # what each line's text worked out, shared by the pages this rule set cleans
-        self.spec: tuple = ()  # set by cleannews.api.load_rules
+        self.spec: RuleSpec | None = None  # how it was loaded, set by cleannews.api.load_spec
         self.rules = [r for s in sets for r in s.rules]
         prints: dict[str, list] = {}  # a phrase may name a site in several sets (built-in and learned)
         for s in sets:

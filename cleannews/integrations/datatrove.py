@@ -27,8 +27,8 @@ pipeline shows in the stats.
 
 Rule options are those of the command line (`rules`, `builtin_rules`,
 `disable`, `languages`; see `cleannews.api.load_rules`).  A step holds only
-these arguments: datatrove pickles steps to send them to its tasks, and the
-compiled rules are loaded in the worker, once per process (`load_rules` is
+their RuleSpec: datatrove pickles steps to send them to its tasks, and the
+compiled rules are loaded in the worker, once per process (`load_spec` is
 cached).
 
 Stats, in datatrove's way: `total`, `cleaned`, `forwarded`, `dropped`,
@@ -57,8 +57,9 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     raise ImportError('cleannews.integrations.datatrove needs datatrove: pip install "cleannews[datatrove]"') from exc
 
-from cleannews.corpus.records import Fields, clean_record
+from cleannews.corpus.records import Fields, clean_record, record_document
 from cleannews.corpus.streams import Record
+from cleannews.engine.ruleset import RuleSpec
 from cleannews.errors import InputError
 
 __all__ = ["CleannewsExtractor", "CleannewsFormatter", "CleannewsLearnCounts", "CleannewsLearnRules"]
@@ -88,10 +89,7 @@ class _CleannewsStep(PipelineStep):
                 as `timeout` and dropped.  None (the default): in the task's own process.
         """
         super().__init__()
-        if isinstance(rules, (str, Path)):
-            rules = (rules,)
-        self.rule_args = (tuple(str(Path(p).resolve()) for p in rules), bool(builtin_rules),
-                          tuple(disable), tuple(languages))
+        self.rule_spec = RuleSpec.of(rules, builtin_rules, disable, languages, absolute=True)
         self.url_key = url_key
         self.html_key = html_key
         self.drop_empty = drop_empty
@@ -101,9 +99,9 @@ class _CleannewsStep(PipelineStep):
     @property
     def ruleset(self):
         """The compiled rules, loaded on first use in this process (and cached for the process)."""
-        from cleannews.api import load_rules
+        from cleannews.api import load_spec
 
-        return load_rules(*self.rule_args)
+        return load_spec(self.rule_spec)
 
     def check_rules(self):
         """Load the rules now: a wrong rule file raises RuleError here, before any task starts."""
@@ -147,13 +145,10 @@ class _CleannewsStep(PipelineStep):
     def _run(self, data: DocumentsPipeline, clean) -> DocumentsPipeline:
         for doc in data:
             self.stat_update(StatHints.total)
-            fields = {"text": doc.text}  # a record as batch sees it; clean_record judges the fields' types
-            for name, key in (("url", self.url_key), ("html", self.html_key)):
-                if doc.metadata.get(key) is not None:
-                    fields[name] = doc.metadata[key]
+            record = _record(doc, self.url_key, self.html_key)
             with self.track_time():
                 try:
-                    result = clean(fields, str(doc.id))
+                    result = clean(record.data, record.source)
                 except TimeoutError:
                     self.stat_update("timeout", StatHints.dropped)
                     self._warn_once("timeout", f"cleannews: {doc.id}: took longer than {self.timeout} s, dropped")
@@ -188,6 +183,16 @@ class _CleannewsStep(PipelineStep):
             self.stat_update(StatHints.forwarded)
             self.update_doc_stats(doc)
             yield doc
+
+
+def _record(doc, url_key: str, html_key: str) -> Record:
+    """A datatrove document as the record batch would see (text, url, html fields; Fields()), so
+    that cleannews.corpus.records makes it a page and judges its fields' types the same way."""
+    fields = {"text": doc.text}
+    for name, key in (("url", url_key), ("html", html_key)):
+        if doc.metadata.get(key) is not None:
+            fields[name] = doc.metadata[key]
+    return Record(str(doc.id), 0, fields)
 
 
 class CleannewsExtractor(_CleannewsStep):
@@ -246,19 +251,16 @@ class CleannewsLearnCounts(PipelineStep):
         super().__init__()
         self.output_folder = str(Path(output_folder).resolve())
         self.site = site
-        self.rule_args = _CleannewsStep(rules, builtin_rules, disable, languages).rule_args
+        self.rule_spec = RuleSpec.of(rules, builtin_rules, disable, languages, absolute=True)
         self.url_key, self.html_key = url_key, html_key
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        import json
-
-        from cleannews.api import load_rules
+        from cleannews.api import load_spec
         from cleannews.corpus.write import atomic_open
-        from cleannews.document import Document
-        from cleannews.learn import Counts, keyed, page_blocks, page_site
+        from cleannews.learn import Counts, keyed, page_blocks, page_site, spill_line
         from cleannews.pipeline import clean_document
 
-        ruleset = load_rules(*self.rule_args)
+        ruleset = load_spec(self.rule_spec)
         counts = Counts()
         folder = Path(self.output_folder)
         with atomic_open(folder / "blocks" / f"{rank:05d}.jsonl.gz", "gz") as spill:
@@ -266,11 +268,7 @@ class CleannewsLearnCounts(PipelineStep):
                 self.stat_update(StatHints.total)
                 with self.track_time():
                     try:
-                        page = doc.metadata.get(self.html_key)
-                        page = doc.text if page is None else page
-                        url = doc.metadata.get(self.url_key)
-                        page_doc = Document(source=str(doc.id), url=url if isinstance(url, str) else None,
-                                            data=page.encode("utf-8", "surrogatepass") if isinstance(page, str) else page)
+                        page_doc = record_document(_record(doc, self.url_key, self.html_key), Fields())
                         clean_document(page_doc, ruleset)
                         site = page_site(page_doc, ruleset, self.site)
                         if site is None:
@@ -278,7 +276,7 @@ class CleannewsLearnCounts(PipelineStep):
                         else:
                             blocks = keyed(site, page_blocks(page_doc))
                             counts.add_keys(site, [(k, f) for k, f, _ in blocks], page_doc.metadata.get("sitename"))
-                            spill.write(json.dumps([site, [[k, t] for k, _, t in blocks]], ensure_ascii=False) + "\n")
+                            spill.write(spill_line(site, blocks))
                             self.stat_update("counted")
                     except Exception as exc:  # noqa: BLE001 - one bad page never stops the task
                         self.stat_update("input_error" if isinstance(exc, InputError) else "clean_error")
@@ -308,40 +306,31 @@ class CleannewsLearnRules(PipelineStep):
         self.output_folder = str(Path(output_folder).resolve())
         self.min_pages, self.min_share = min_pages, min_share
         self.exclude, self.include_classified = tuple(exclude), include_classified
-        self.rule_args = _CleannewsStep(rules, builtin_rules, disable, languages).rule_args
+        self.rule_spec = RuleSpec.of(rules, builtin_rules, disable, languages, absolute=True)
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if data is not None:
             yield from data
         if rank != 0:
             return
-        import gzip
-        import json
-
-        from cleannews.api import load_rules
+        from cleannews.api import load_spec
         from cleannews.corpus.write import atomic_write
-        from cleannews.learn import Counts, categorizer
+        from cleannews.learn import Counts, categorizer, read_spill, site_sets
 
-        ruleset = load_rules(*self.rule_args)
+        ruleset = load_spec(self.rule_spec)
         folder = Path(self.input_folder)
         counts = Counts()
         for path in sorted((folder / "counts").glob("*.counts")):
             counts.merge(Counts.load(path))
             self.stat_update("shards")
         for path in sorted((folder / "blocks").glob("*.jsonl.gz")):
-            with gzip.open(path, "rt", encoding="utf-8") as spill:
-                for line in spill:
-                    site, blocks = json.loads(line)
-                    counts.add_keyed_examples(site, [(k, 0, t) for k, t in blocks], self.min_pages, self.min_share)
-        sites = {}
-        for s in ruleset.sets:  # as the learn command: each site's own rule set lends fingerprints and sitename
-            if s.site and s.site not in sites and (s.fingerprints or s.sitename):
-                sites[s.site] = s
-        files = counts.to_rules(self.min_pages, self.min_share, exclude=self.exclude,
-                                include_classified=self.include_classified, sites=sites,
-                                categorize=categorizer(ruleset))
-        for site, text in sorted(files.items()):
-            atomic_write(Path(self.output_folder) / f"{site}.yaml", text)
+            for site, blocks in read_spill(path):
+                counts.add_keyed_examples(site, blocks, self.min_pages, self.min_share)
+        files = counts.rule_sets(self.min_pages, self.min_share, exclude=self.exclude,
+                                 include_classified=self.include_classified, sites=site_sets(ruleset),
+                                 categorize=categorizer(ruleset))
+        for site, learned in sorted(files.items()):
+            atomic_write(Path(self.output_folder) / f"{site}.yaml", learned.text)
             self.stat_update("rule_sets")
-            self.stat_update("rules", value=text.count("\n  - id: "))
+            self.stat_update("rules", value=learned.rules)
         self.stat_update("sites", value=len(counts.pages))

@@ -16,7 +16,6 @@ import fnmatch
 import json
 import os
 import re
-import signal
 import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -36,8 +35,10 @@ from cleannews.corpus.streams import (
 )
 from cleannews.corpus.write import SUFFIX, atomic_open, atomic_write, json_text, metadata, render
 from cleannews.document import Document
+from cleannews.engine.ruleset import RuleSpec
 from cleannews.errors import CleannewsError, InputError, RefusedError, printable
 from cleannews.limits import Limits
+from cleannews.runs.pool import WORKER, Inline, Pool, start_worker
 
 CHUNK = 32  # records per task: large enough to amortise the pool, small enough to stream
 PAGE_CHUNK = 8  # pages per task: a page is cleaned in a few ms, about what sending it costs
@@ -51,7 +52,7 @@ class Options:
     fields: Fields = Fields()
     resume: bool = False
     jobs: int = 1
-    rules: tuple = ((), True, (), ())  # cleannews.api.load_rules arguments: what each worker loads
+    rules: RuleSpec = RuleSpec()  # what each worker loads
     limits: Limits = Limits()
     report: str = "summary"  # how much metadata a corpus record carries (corpus.report_of)
     drop_failed: bool = False  # leave a record that fails out of the output corpus
@@ -96,35 +97,6 @@ def doc_stats(doc: Document) -> dict:
 
 # ---- work done in the workers -------------------------------------------------------------
 
-_RULES, _LIMITS = None, Limits()
-
-
-def _init_worker(rule_args, limits: Limits, pool: bool = True) -> None:
-    global _RULES, _LIMITS
-    from cleannews.api import load_rules
-
-    if pool:  # Ctrl-C is the main process's to handle: workers just stop when it shuts the pool
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, _stop)
-        _die_with_parent()
-    _RULES, _LIMITS = load_rules(*rule_args), limits
-
-
-def _stop(signum, frame):
-    """SIGTERM in a worker: unwind, so that a temp file being written is removed."""
-    raise SystemExit(128 + signum)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to end this worker when the batch process dies (kill -9 leaves no orphans)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the pool's own pipe closing ends the workers, later
-
-
 def _clean_page(page: tuple, fmt: str):
     """(stats, None) or (None, error) for one page (path, target, source label)."""
     path, target, label = page
@@ -144,7 +116,7 @@ def _clean_page(page: tuple, fmt: str):
 def _clean_path(path: Path) -> Document:
     from cleannews.pipeline import clean_document
 
-    return clean_document(read_path(path, max_bytes=_LIMITS.max_bytes), _RULES, limits=_LIMITS)
+    return clean_document(read_path(path, max_bytes=WORKER.limits.max_bytes), WORKER.rules, limits=WORKER.limits)
 
 
 def _clean_record(rec, fields: Fields, report: str, drop: bool):
@@ -163,7 +135,7 @@ def _clean_record(rec, fields: Fields, report: str, drop: bool):
     except InputError as exc:
         return None, None, exc.as_dict()
     try:
-        out, doc = clean_record(rec, fields, _RULES, _LIMITS, report=report)
+        out, doc = clean_record(rec, fields, WORKER.rules, WORKER.limits, report=report)
         return dumps(out), doc_stats(doc), None
     except InputError as exc:
         error = exc.as_dict()
@@ -488,13 +460,9 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
         report(error)
     limit = options.limits.timeout
     if options.jobs <= 1 and not limit:
-        from cleannews.runs.pool import Inline
-
-        executor = Inline(_init_worker, (options.rules, options.limits, False))
+        executor = Inline(start_worker, (options.rules, options.limits, False))
     else:
-        from cleannews.runs.pool import Pool
-
-        executor = Pool(options.jobs, _init_worker, (options.rules, options.limits),
+        executor = Pool(options.jobs, start_worker, (options.rules, options.limits),
                         limit + max(2.0, limit * 0.1) if limit else None,
                         f"took longer than --timeout ({limit:g} s), in a call the time limit cannot interrupt: its "
                         "worker was stopped; skipped")

@@ -9,6 +9,9 @@ sends back one result per item, the main process knows which item each
 worker is on and since when, and a worker past the limit (or dead) is
 killed and replaced, its item reported lost, the rest of its task
 re-sent.  As datatrove's sandbox does, but for a whole pool.
+
+`batch` and `learn` both run on it: `start_worker` is their one worker
+initializer, and WORKER what it loaded, read by the functions a worker runs.
 """
 from __future__ import annotations
 
@@ -17,7 +20,54 @@ import os
 import signal
 import time
 from collections import deque
+from dataclasses import dataclass
 from multiprocessing.connection import wait
+from typing import TYPE_CHECKING
+
+from cleannews.limits import Limits
+
+if TYPE_CHECKING:
+    from cleannews.engine.ruleset import Rules, RuleSpec
+
+
+@dataclass
+class WorkerState:
+    """What a worker process loads once (start_worker) and every item it is sent then uses: a
+    compiled rule set is too big to send with each task, so each process holds its own."""
+
+    rules: "Rules | None" = None
+    limits: Limits = Limits()
+
+
+WORKER = WorkerState()  # this process's, set by start_worker (in the main process too, for Inline)
+
+
+def start_worker(spec: "RuleSpec", limits: Limits = Limits(), pool: bool = True) -> None:
+    """The initializer of every worker (and of Inline): load the rules `spec` names; in a pool
+    worker, leave Ctrl-C to the main process (workers just stop when it shuts the pool), unwind
+    on SIGTERM (a temp file being written is removed) and die with the main process."""
+    from cleannews.api import load_spec
+
+    if pool:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop)
+        _die_with_parent()
+    WORKER.rules, WORKER.limits = load_spec(spec), limits
+
+
+def _stop(signum, frame):
+    """SIGTERM in a worker: unwind, so that a temp file being written is removed."""
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the main process dies (kill -9 leaves no orphans)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the pool's own pipe closing ends the workers, later
 
 
 class Task:
