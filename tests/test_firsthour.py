@@ -173,6 +173,24 @@ def test_verbose_clean_says_one_line_per_file(run, seed):
     assert verbose.stderr == f"cleannews: {RAW}: text, 35 blocks, 26 removed, {len(seed['clean']):,} characters kept\n"
 
 
+def test_verbose_batch_and_check_say_one_line_per_file(run, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (src / name).write_bytes(RAW.read_bytes())
+    (src / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    batch = run("batch", src, "-o", tmp_path / "out", "-j", "1", "-v")
+    assert batch.exit_code == 0, batch.stderr
+    lines = batch.stderr.split("\n")
+    for name in ("a.txt", "b.txt"):
+        assert lines.count(f"cleannews: {src / name}: cleaned into {tmp_path / 'out' / name}") == 1
+    assert len([line for line in lines if "logo.png" in line and line.endswith("; skipped")]) == 1
+    check = run("check", "-v", src / "a.txt", src / "b.txt")
+    assert [line for line in check.stderr.split("\n") if line.endswith("found, 0 errors")] == [
+        f"cleannews: {src / name}: 25 found, 0 errors" for name in ("a.txt", "b.txt")]
+    assert "found" not in run("check", src / "a.txt").stderr.split("\n")[0]
+
+
 # -- item 12: data in a pipe, even with FORCE_COLOR ----------------------------------------------------------
 
 def test_force_color_never_wraps_or_pads_data_in_a_pipe(tmp_path):

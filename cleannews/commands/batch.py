@@ -19,7 +19,7 @@ from cleannews.commands.common import (
     output_format,
     rule_options,
 )
-from cleannews.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, Failure
+from cleannews.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, Failure, printable
 
 EPILOG = """\b
 Examples:
@@ -78,7 +78,10 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
     try:
         with progress_bar(enabled=False if quiet else None) as progress:
             summary = run_batch(list(sources), output, options, progress=progress,
-                                on_skip=lambda path, why: notice(f"{path}: {why}; skipped", verbose=True))
+                                on_skip=lambda path, why: notice(f"{printable(str(path))}: {why}; skipped",
+                                                                 verbose=True),
+                                on_done=lambda path, target: notice(f"{printable(str(path))}: cleaned into "
+                                                                    f"{printable(str(target))}", verbose=True))
     except (KeyboardInterrupt, _Terminated) as exc:
         terminated = isinstance(exc, _Terminated)
         raise Failure(f"{'terminated' if terminated else 'interrupted'}; every output written is complete: "

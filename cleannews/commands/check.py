@@ -34,6 +34,8 @@ def _run(paths, write, fields, ruleset, bounds) -> int:
             click.echo(f"cleannews: {printable(str(exc))}", err=True)
             continue
         found += bool(findings)
+        notice(f"{printable(str(path))}: {len(findings)} {'fixed' if write else 'found'}, {len(errors)} errors",
+               verbose=True)
         for finding in findings:
             click.echo(("fixed " if write else "") + str(finding))
         for error in errors:  # bad records of a JSONL file: errors, counted, and the exit code says so

@@ -411,9 +411,11 @@ class _Sink:
                 pass
 
 
-def run_batch(sources: list[Path], output: Path, options: Options, progress=None, on_skip=None) -> Summary:
-    """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar)
-    and `on_skip(path, why)` of each file that is no page."""
+def run_batch(sources: list[Path], output: Path, options: Options, progress=None, on_skip=None,
+              on_done=None) -> Summary:
+    """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar),
+    `on_skip(path, why)` of each file that is no page and `on_done(path, target)` of each page
+    written."""
     from cleannews.runs.summary import Silent
 
     progress = progress or Silent()
@@ -496,6 +498,8 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
                     else:
                         summary.add(stats)
                         written.append(i)
+                        if on_done is not None:
+                            on_done(entries[i].path, entries[i].target)
                     progress.advance(entries[i].size if bytes_mode else 1)
             push(then)
             pages.clear()
