@@ -7,8 +7,7 @@ from cleannews.engine.apply import apply_rules
 from cleannews.engine.ruleset import Rules
 from cleannews.errors import InputError
 from cleannews.limits import Limits, deadline
-from cleannews.pipeline import blocks, classify, decode, headline, judge
-from cleannews.pipeline.extract import host_of
+from cleannews.pipeline import blocks, classify, decode, extract, headline, judge
 
 
 def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limits: Limits = Limits()) -> Document:
@@ -55,8 +54,6 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
     text takes what they worked out (normalised text, word count, rule answers)."""
     decode.decode(doc)
     if doc.kind == "html":
-        from cleannews.pipeline import extract
-
         tree = extract.parse(doc)
         sites = _sites(doc, ruleset, doc.url or doc.metadata.get("url"), doc.content)
         early = ruleset.active(doc.metadata.get("language"), sites)
@@ -94,7 +91,7 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
 
 
 def _sites(doc: Document, ruleset: Rules, url: str | None, content: str) -> tuple[str, ...]:
-    found = ruleset.sites_for(host_of(url), content)
+    found = ruleset.sites_for(extract.host_of(url), content)
     doc.site_rules = [s.name for s in found]
     for s in found:
         if s.sitename and not doc.metadata.get("sitename"):
