@@ -10,6 +10,15 @@ import regex
 
 from cleannews.document import Block, Document
 
+SENTENCE_END = frozenset(".!?…。！？")
+CLOSERS = "\"'”’»)]）」』"  # quotes and brackets a sentence may end inside
+
+
+def ends_as_sentence(text: str) -> bool:
+    """Whether the text ends as a sentence does (a closing quote or bracket aside)."""
+    return text.rstrip(CLOSERS)[-1:] in SENTENCE_END
+
+
 _MD_IMAGE = regex.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = regex.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 _MD_HEADING = regex.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")

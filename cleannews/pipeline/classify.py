@@ -22,6 +22,7 @@ import regex
 from cleannews import language
 from cleannews.document import Document
 from cleannews.engine.lines import Lines
+from cleannews.pipeline.blocks import ends_as_sentence
 
 # block classes
 GOOD, NEAR, SHORT, BAD = "good", "neargood", "short", "bad"
@@ -54,8 +55,6 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and comment headers
 # A clock time alone on its line heads an update of a live or running story ("4:14 p.m."): article text
 _BARE_TIME = regex.compile(r"\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:uhr|h|[A-Z]{2,4})?\.?", regex.I)
-_SENTENCE_END = frozenset(".!?…。！？")
-_CLOSERS = "\"'”’»)]）」』"
 
 
 def classify(doc: Document) -> Document:
@@ -133,7 +132,7 @@ def _indented(raws: list[str], texts: list[str], sizes: list[int]) -> list[bool]
     depths = [len(raw) - len(raw.lstrip()) for raw in raws]
     mass = Counter()
     for depth, text, size in zip(depths, texts, sizes):
-        if size >= LENGTH_HIGH and text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END:
+        if size >= LENGTH_HIGH and ends_as_sentence(text):
             mass[depth] += size
     body, most = mass.most_common(1)[0] if mass else (0, 0)
     if most < DEEP_BODY * mass[0]:
@@ -161,8 +160,7 @@ def _alone(doc: Document, kept: list[int], indented: list[bool]) -> list[bool]:
 def _classify(text: str, counted: tuple[int, int], size: int, indented: bool, stops: int | None,
               seen: Counter) -> tuple[str, str]:
     """The block's own class and, for a bad one, the reason."""
-    end = text.rstrip(_CLOSERS)[-1:]
-    sentence = end in _SENTENCE_END
+    sentence = ends_as_sentence(text)
     if seen[text] > 1 and size < LENGTH_LOW and not sentence:
         return BAD, "repeated"
     if "©" in text:
@@ -240,7 +238,7 @@ def _widen(texts: list[str], classes: list[str], indented: list[bool], start: in
     is article text (menus, teasers and buttons do not end as sentences).
     """
     def prose(pos: int) -> bool:
-        return classes[pos] != BAD and not indented[pos] and texts[pos].rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+        return classes[pos] != BAD and not indented[pos] and ends_as_sentence(texts[pos])
 
     while start > 0 and prose(start - 1):
         start -= 1

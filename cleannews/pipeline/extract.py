@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from cleannews.document import Document, Removal
 from cleannews.errors import InputError
 from cleannews.pipeline import trafilatura_adapter as trafilatura
+from cleannews.pipeline.blocks import ends_as_sentence
 from cleannews.pipeline.xpath_union import union_members
 
 META_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description",
@@ -189,12 +190,9 @@ def main_text(doc: Document, tree) -> str:
     return "\n".join(plain(line) for line, kept in zip(lines, keep) if kept)
 
 
-_SENTENCE_END = tuple(".!?…。！？")
-
-
 def _sentence(line: str) -> bool:
     """A line that ends as a sentence does, and is not a list item (teaser lists are)."""
-    return not line.startswith("- ") and line.rstrip("\"'”’»)]").endswith(_SENTENCE_END)
+    return not line.startswith("- ") and ends_as_sentence(line)
 
 
 def plain(line: str) -> str:
