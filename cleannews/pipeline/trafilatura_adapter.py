@@ -76,17 +76,9 @@ def _metadata(tree, url: str | None):
     """trafilatura's metadata of the page, read as `trafilatura.metadata.extract_metadata`
     reads it, but only the fields in META_FIELDS: the license search, a tenth of the
     metadata's time, serves no field we write.  The author search does not prune a copy of
-    the page (see `_author`).  Where trafilatura's pieces are missing (another version),
-    extract_metadata runs whole."""
+    the page (see `_author`).  The fast way only: `fast_way` has checked every piece."""
     from trafilatura import metadata as M
 
-    try:
-        pieces = (M.examine_meta, M.extract_meta_json, M.extract_title, M.extract_url, M.extract_domain,
-                  M.find_date, M.set_date_params, M.extract_sitename, M.META_URL, M.extract_catstags)
-    except AttributeError:
-        pieces = None
-    if pieces is None:
-        return M.extract_metadata(tree, default_url=url)
     meta = M.examine_meta(tree)
     if meta.author and " " not in meta.author:
         meta.author = None
@@ -174,8 +166,8 @@ def _author(tree):
     element's own tag and attributes, so they find in the copy what they find in the page,
     less what sits in a pruned part: here each element found is tested instead, its
     ancestors against the discard XPaths (pruned with one: skipped).  One whose text would
-    lose a pruned descendant sends the page to extract_author itself, as does a version of
-    trafilatura whose XPaths this does not read.
+    lose a pruned descendant sends the page to extract_author itself, as do XPaths of a shape
+    this does not read.
     """
     from trafilatura import metadata as M
     from trafilatura.utils import trim
@@ -205,14 +197,8 @@ def _discard_tests():
     root or the context (`.//*[...]`, `//time`) and no XPath involved looks at an element's
     position, ancestors or siblings: the shape this rewrite reads right."""
     from lxml.etree import XPath
-    from trafilatura import metadata
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
-    try:
-        from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
-    except ImportError:
-        return None
-    if not hasattr(metadata, "normalize_authors"):  # what _author calls on the text found
-        return None
     for expression in (*AUTHOR_XPATHS, *AUTHOR_DISCARD_XPATHS):
         if _LOOKS_AROUND.search(_unquoted(expression.path)):
             return None
@@ -239,7 +225,6 @@ def _unquoted(xpath: str) -> str:
     return re.sub(r"'[^']*'|\"[^\"]*\"", "''", xpath)
 
 
-
 def readability_chars(tree) -> int | None:
     """The length of the text trafilatura's port of readability finds on the page; None
     where this trafilatura has no port to ask."""
@@ -253,7 +238,6 @@ def readability_chars(tree) -> int | None:
         return len(" ".join(fromstring(summary).text_content().split()))
     except Exception:  # the port gives up on some trees (empty, no body): nothing found
         return 0
-
 
 
 _NOTHING = SimpleNamespace(text="", body=None)
