@@ -258,6 +258,13 @@ def start_batch(src, out, *extra):
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
+def wait_for_outputs(out, count=10):
+    """Until the batch writing into `out` has written `count` pages (a minute at most): mid-batch."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < count:
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope="module")
 def many_pages(tmp_path_factory):
     src = tmp_path_factory.mktemp("many")
@@ -296,9 +303,7 @@ def test_interrupted_batch_leaves_only_complete_outputs_and_resume_finishes(tmp_
     src, full = many_pages
     out = tmp_path / "out"
     proc = start_batch(src, out)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 10:
-        time.sleep(0.05)
+    wait_for_outputs(out)
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert not workers_left(out), "worker processes outlived the batch"
@@ -512,9 +517,7 @@ def test_an_output_folder_removed_during_the_batch_is_not_a_success(tmp_path, ma
     src, _ = many_pages
     out = tmp_path / "out"
     proc = start_batch(src, out)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 10:
-        time.sleep(0.05)
+    wait_for_outputs(out)
     shutil.rmtree(out, ignore_errors=True)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 1, stderr
