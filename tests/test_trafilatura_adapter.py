@@ -1,6 +1,9 @@
 """trafilatura behind one adapter: the fast way (its internals, on the tested release) gives
 what its public API gives, and the public way alone cleans the same pages."""
 import gzip
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -10,10 +13,12 @@ from cleannews.document import Document
 from cleannews.engine.ruleset import load_rules
 from cleannews.pipeline import clean_document, trafilatura_adapter
 from cleannews.pipeline.extract import META_FIELDS
-from cleannews.pipeline.trafilatura_adapter import _author, _title, extract, fast_passes, metadata
+from cleannews.pipeline.trafilatura_adapter import _author, _title, extract, fast_passes, load_html, metadata, paywall
 
 BENCH = Path(__file__).resolve().parent.parent / "samples" / "bench"
-READABILITY = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "readability" / "html"
+DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
+READABILITY = DATA / "readability" / "html"
+WSJ = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"  # scrapinghub: a WSJ teaser
 
 
 def page(name: str) -> bytes:
@@ -71,7 +76,8 @@ def test_metadata_equals_extract_metadata(name):
     for field in ("categories", "tags"):  # ours are split at commas
         theirs[field] = list(dict.fromkeys(v.strip() for value in theirs[field] or [] for v in value.split(",")
                                            if v.strip()))
-    assert {k: ours[k] for k in META_FIELDS} == {k: theirs[k] for k in META_FIELDS}
+    fields = [k for k in META_FIELDS if k != "paywall"]  # ours alone: trafilatura does not read it
+    assert {k: ours[k] for k in fields} == {k: theirs[k] for k in fields}
 
 
 def test_given_url_names_the_site_and_tags_are_a_list():
@@ -115,3 +121,103 @@ def test_author_equals_extract_author(body, expected):
     tree = lxml.html.fromstring(f"<html><head></head><body>{body}</body></html>")
     assert extract_author(tree) == expected
     assert _author(tree) == expected
+
+
+def test_the_wsj_teaser_is_marked_paywalled():
+    """Issue 20 item 17: the page declares `"isAccessibleForFree": false`; what comes out is the
+    67-word teaser ending "All...", and the document says so."""
+    doc = clean_document(Document(source=WSJ, data=page(WSJ)), load_rules())
+    assert doc.metadata["paywall"] is True
+    assert len(doc.text.split()) < 100 and doc.text.rstrip().endswith("All...")
+
+
+@pytest.mark.parametrize("corpus, name, expected", [
+    ("scrapinghub", "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34", True),  # NYT, microdata
+    ("scrapinghub", "098bb3e96c0acdf36efdcde45fb9cca3f8c82c7cb2071b76097a1b96155f1eb2", True),  # LA Times, "False"
+    ("scrapinghub", "3c6d3381ef52ca26be2fbde19c1b0fe17d85682b726dfecf5e300c1ca34546b1", False),  # declared free
+    ("readability", "cnet-svg-classes", None),                                                  # says nothing
+])
+def test_paywall_of_real_pages(corpus, name, expected):
+    tree = load_html(gzip.decompress((DATA / corpus / "html" / f"{name}.html.gz").read_bytes()))
+    assert metadata(tree, None)["paywall"] is expected
+
+
+def _ld(data) -> str:
+    return f'<script type="application/ld+json">{data if isinstance(data, str) else json.dumps(data)}</script>'
+
+
+@pytest.mark.parametrize("head, expected", [
+    (_ld({"@type": "NewsArticle", "isAccessibleForFree": False}), True),
+    (_ld({"@type": "NewsArticle", "isAccessibleForFree": "False"}), True),
+    (_ld({"@type": "NewsArticle", "isAccessibleForFree": "https://schema.org/False"}), True),
+    (_ld({"@type": "NewsArticle", "hasPart": [{"@type": "WebPageElement", "isAccessibleForFree": "false",
+                                               "cssSelector": ".paywall"}]}), True),
+    (_ld({"@graph": [{"@type": "WebSite"}, {"@type": "Article", "isAccessibleForFree": False}]}), True),
+    (_ld([{"@type": "Article", "isAccessibleForFree": "True"}]), False),
+    (_ld('{"@type": "Article", "isAccessibleForFree": false, }'), True),  # not JSON: the key is read alone
+    ('<meta itemprop="isAccessibleForFree" content="False">', True),
+    # another article in a list the page holds is not the page
+    (_ld({"@type": "ItemList", "itemListElement": [{"@type": "Article", "isAccessibleForFree": False}]}), None),
+    ("", None),
+])
+def test_paywall_as_declared(head, expected):
+    tree = lxml.html.fromstring(f"<html><head>{head}</head><body><p>{'Text. ' * 40}</p></body></html>")
+    assert paywall(tree) is expected
+
+
+@pytest.mark.parametrize("corpus, name, date", [
+    ("readability", "cnet-svg-classes", "2017-12-01"),  # "1 de diciembre de 2017 3:00", lang="es"
+    ("readability", "ehow-1", "2007-05-29"),            # <meta name="publishdate" content="05/29/2007 09:49:00">
+    ("readability", "pixnet", "2013-12-28"),
+    ("scrapinghub", "5f9c5ed5d64dfe682d9bde13b9b4f032a3ebdbf165c06ec49c0705bcbe106e3b", "2019-11-20"),
+    ("scrapinghub", "7de5241947a5f7147fe9787c6f6fa16685bfe66e6c35510a68780f27690dc4f0", "2019-11-19"),
+])
+@pytest.mark.parametrize("way", ["fast", "public"])
+def test_dates_dateparser_reads_are_the_same_in_the_page_languages(corpus, name, date, way, monkeypatch):
+    """The benchmark pages whose date htmldate hands to dateparser: the date found with every
+    language dateparser knows (before issue 20 item 18) is found with the page's and English."""
+    if way == "public":
+        monkeypatch.setattr(trafilatura_adapter, "fast_way", lambda: False)
+    tree = load_html(gzip.decompress((DATA / corpus / "html" / f"{name}.html.gz").read_bytes()))
+    assert metadata(tree, None)["date"] == date
+
+
+def test_a_one_page_clean_does_not_try_every_language_for_a_date():
+    """Issue 20 item 18: the date search of `cnet-svg-classes` (lang="es") sent dateparser a
+    text no language fits, and it tried all 205 of its locales (2 to 4 s, the whole of a
+    one-page clean); now Spanish and English only.  Counted in a fresh process, where no
+    locale is loaded yet."""
+    script = f"""
+import gzip, json
+from dateparser.languages import locale
+tried = set()
+is_applicable = locale.Locale.is_applicable
+def counted(self, *args, **kwargs):
+    tried.add(self.shortname)
+    return is_applicable(self, *args, **kwargs)
+locale.Locale.is_applicable = counted
+from cleannews.document import Document
+from cleannews.engine.ruleset import load_rules
+from cleannews.pipeline import clean_document
+data = gzip.decompress(open({str(READABILITY / "cnet-svg-classes.html.gz")!r}, "rb").read())
+doc = clean_document(Document(source="cnet", data=data), load_rules())
+print(json.dumps([doc.metadata.get("date"), sorted(tried)]))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    date, tried = json.loads(out.splitlines()[-1])
+    assert date == "2017-12-01"
+    assert set(tried) <= {"es", "en"}
+
+
+def test_other_date_searches_keep_htmldate_parser():
+    """The hook answers cleannews' own searches only: htmldate called by someone else in the
+    same process gets its parser of every language, as it would without cleannews."""
+    from htmldate import extractors
+
+    tree = load_html(gzip.decompress((READABILITY / "cnet-svg-classes.html.gz").read_bytes()))
+    metadata(tree, None)  # installs the hook
+    theirs = extractors.get_external_parser()
+    assert theirs.languages is None
+    ours = trafilatura_adapter._date_parser(("es", "en"))  # the same settings, fewer languages
+    assert all(getattr(ours._settings, key) == getattr(theirs._settings, key)
+               for key in trafilatura_adapter._DATEPARSER_SETTINGS)

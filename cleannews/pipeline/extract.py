@@ -16,7 +16,7 @@ from cleannews.pipeline.blocks import ends_as_sentence
 from cleannews.pipeline.xpath_union import union_members
 
 META_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description",
-               "categories", "tags", "image", "pagetype")
+               "categories", "tags", "image", "pagetype", "paywall")
 PRECISE_MIN_SHARE = 0.5  # a precise extraction under this share of the broad one missed the article
 WRAPPER_SHARE = 0.5  # a selected element with more of the page's text than this is a wrapper, kept
 LONG_BLOCK_WORDS = 40  # a paragraph this long is article text even where the precise extraction left it out
