@@ -17,7 +17,7 @@ def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limi
     if len(doc.data) > limits.max_bytes:
         raise InputError(doc.source, f"larger than --max-bytes ({limits.max_bytes:,} bytes); skipped")
     with deadline(limits.timeout, doc.source):
-        _clean(doc, ruleset, rules_only)
+        _clean(doc, ruleset, rules_only, favor=limits.favor)
         if doc.kind != "html" and not rules_only:
             _settle(doc, ruleset)
     _guard_over_removal(doc, limits.max_removed)
@@ -49,17 +49,14 @@ def _settle(doc: Document, ruleset: Rules, rounds: int = 4) -> None:
                 doc.metadata[key] = again.metadata[key]
 
 
-def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None = None) -> None:
+def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None = None,
+           favor: str = "balanced") -> None:
     """`reuse`: the blocks of an earlier pass whose clean text `doc` is; a block of the same
     text takes what they worked out (normalised text, word count, rule answers)."""
     decode.decode(doc)
     if doc.kind == "html":
-        tree = extract.parse(doc)
-        sites = _sites(doc, ruleset, doc.url or doc.metadata.get("url"), doc.content)
-        early = ruleset.active(doc.metadata.get("language"), sites)
-        links = judge.link_texts(tree)
-        doc.dropped = extract.drop_selected(doc, tree, early.selectors)
-        blocks.split(doc, extract.main_text(doc, tree))
+        tree, sites, links = prepare_html(doc, ruleset)
+        blocks.split(doc, extract.main_text(doc, tree, favor))
     else:
         blocks.split(doc)
         if reuse is not None:
@@ -78,6 +75,18 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
         judge.judge(doc, links)
     if doc.url:
         doc.metadata["url"] = doc.url
+
+
+def prepare_html(doc: Document, ruleset: Rules):
+    """A decoded HTML page as extraction takes it: its tree less the elements selector rules
+    drop (reported in `doc.dropped`), the site rule sets that apply, and the page's link texts
+    (read before the selectors cut any)."""
+    tree = extract.parse(doc)
+    sites = _sites(doc, ruleset, doc.url or doc.metadata.get("url"), doc.content)
+    early = ruleset.active(doc.metadata.get("language"), sites)
+    links = judge.link_texts(tree)
+    doc.dropped = extract.drop_selected(doc, tree, early.selectors)
+    return tree, sites, links
 
 
 def _guard_over_removal(doc: Document, limit: float) -> None:

@@ -11,15 +11,14 @@ from urllib.parse import urlsplit
 
 from cleannews.document import Document, Removal
 from cleannews.errors import InputError
+from cleannews.pipeline import features, model
 from cleannews.pipeline import trafilatura_adapter as trafilatura
-from cleannews.pipeline.blocks import ends_as_sentence
 from cleannews.pipeline.xpath_union import union_members
 
 META_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description",
                "categories", "tags", "image", "pagetype", "paywall")
 PRECISE_MIN_SHARE = 0.5  # a precise extraction under this share of the broad one missed the article
 WRAPPER_SHARE = 0.5  # a selected element with more of the page's text than this is a wrapper, kept
-LONG_BLOCK_WORDS = 40  # a paragraph this long is article text even where the precise extraction left it out
 RESCUE_CHARS = 1000  # a broad extraction shorter than this may have missed the article: extract again, fully
 
 
@@ -140,20 +139,9 @@ def _viable(xpath: str, found: _Literals):
     return _xpath(xpath if len(members) == len(union_members(xpath)) else " | ".join(members))
 
 
-def main_text(doc: Document, tree) -> str:
-    """The article text, one block a line: a broad extraction, less the furniture around it.
-
-    trafilatura's precision mode drops more page furniture (teasers, sign-up
-    boxes, link lists) but now and then a heading, a list or a paragraph of the
-    article too; its default keeps those but also the furniture.  So the broad
-    extraction is the body, and a line leaves it only on evidence that it is
-    furniture: the precise extraction left it out *and* it stands outside the
-    article, before the first line both agree on or after the last one (a
-    teaser list, a byline box, a footer).  Inside the article nothing goes for
-    the precise pass's sake, and after it a sentence stays (a closing paragraph
-    or note); the rules and the judge still see every line.  A precise
-    extraction under half the size of the broad one missed the article, and the
-    broad one stands as it is.  The lines that go are reported in `doc.dropped`.
+def candidates(doc: Document, tree) -> tuple[list[str], set[str]]:
+    """The lines the article is chosen from (trafilatura's broad extraction, one block a line,
+    as it renders them: "- " list items, "| " table rows) and the lines of its precise one.
 
     Both passes run in trafilatura's fast mode, without the readability/jusText
     comparison (a third of the page's time).  A broad extraction that is short
@@ -163,7 +151,8 @@ def main_text(doc: Document, tree) -> str:
     the comparison (trafilatura's own test for preferring readability there),
     and the longer text stands; so is a page where the fast pass found nothing.
     The port alone is cheap; the full pass is not, so it runs only where the
-    port says there is more.
+    port says there is more.  A precise extraction under half the broad one, or
+    without paragraphs, is made again with the comparison.
     """
     broad, result = trafilatura.fast_passes(tree, doc.url)
     if len(broad.text) < RESCUE_CHARS or trafilatura.deficient(broad.body):
@@ -172,27 +161,30 @@ def main_text(doc: Document, tree) -> str:
             full = trafilatura.extract(tree, doc.url, favor_recall=True)
             if len(full.text) > len(broad.text):
                 broad = full
-    broad = broad.text
-    if len(result.text) < PRECISE_MIN_SHARE * len(broad) or trafilatura.deficient(result.body):
+    if len(result.text) < PRECISE_MIN_SHARE * len(broad.text) or trafilatura.deficient(result.body):
         result = trafilatura.extract(tree, doc.url, favor_precision=True)
-    precise = result.text
-    lines = [line.strip() for line in broad.split("\n") if line.strip()]
-    agreed = {line.strip() for line in precise.split("\n")}
-    inside = [i for i, line in enumerate(lines) if line in agreed]
-    if len(precise) < PRECISE_MIN_SHARE * len(broad) or not inside:
-        return "\n".join(plain(line) for line in lines)
-    first, last = inside[0], inside[-1]
-    keep = [first <= i <= last or len(line.split()) >= LONG_BLOCK_WORDS or (i > last and _sentence(line))
-            for i, line in enumerate(lines)]
-    for line, kept in zip(lines, keep):
-        if not kept:
-            doc.dropped.append(Removal("extract.precision", "boilerplate", line, 0, -1, "extract"))
+    lines = [line.strip() for line in broad.text.split("\n") if plain(line)]
+    return lines, {line.strip() for line in result.text.split("\n")}
+
+
+def main_text(doc: Document, tree, favor: str = "balanced") -> str:
+    """The article text, one block a line: the broad extraction, less the lines the block
+    model takes for furniture (`model.keep`: trained on many sites' pages, it reads each
+    line's place in the page, its markup and its shape; see cleannews/pipeline/features.py).
+    The lines that go are reported in `doc.dropped` with the model's score, so that
+    `explain` shows why; the rules and the judge still see every line kept."""
+    lines, precise = candidates(doc, tree)
+    if not lines:
+        return ""
+    scores = model.scores("html", features.page_features(lines, precise, tree))
+    threshold = model.threshold("html", favor)
+    keep = []
+    for line, score in zip(lines, scores):
+        keep.append(score >= threshold)
+        if not keep[-1]:
+            doc.dropped.append(Removal("model.html", "boilerplate", plain(line), 0, -1, "extract",
+                                       matched=f"p={score:.2f}"))
     return "\n".join(plain(line) for line, kept in zip(lines, keep) if kept)
-
-
-def _sentence(line: str) -> bool:
-    """A line that ends as a sentence does, and is not a list item (teaser lists are)."""
-    return not line.startswith("- ") and ends_as_sentence(line)
 
 
 def plain(line: str) -> str:

@@ -1,0 +1,79 @@
+"""The block model: boosted decision trees that score each line as article (1) or furniture (0).
+
+The trees are data (cleannews/models/<kind>.json), made by benchmarks/train.py from the
+benchmark pages with a fixed seed; here they are only walked, with numpy, every tree
+and every line of a page at once: a page of 100 lines costs a few hundred microseconds.
+The training libraries are not needed to run them.
+
+The threshold a line must reach is a setting (`--favor`): `precision` drops more
+furniture and now and then a line of the article, `recall` keeps every line that might
+be article; `balanced` (the default) was chosen on the training pages for F1 with
+recall first.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+import numpy as np
+
+FAVORS = ("precision", "balanced", "recall")
+
+
+class Model:
+    """A forest in flat arrays: node i tests feature[i] <= cut[i] and goes to left[i] or
+    right[i]; a leaf has feature -1 and its value."""
+
+    def __init__(self, data: dict):
+        self.version = data["version"]
+        self.features = tuple(data["features"])
+        self.thresholds = data["thresholds"]
+        self.base = float(data.get("base", 0.0))
+        nodes = data["nodes"]
+        self.feature = np.array(nodes["feature"], dtype=np.int64)
+        self.cut = np.array(nodes["cut"], dtype=np.float64)
+        self.left = np.array(nodes["left"], dtype=np.int64)
+        self.right = np.array(nodes["right"], dtype=np.int64)
+        self.value = np.array(nodes["value"], dtype=np.float64)
+        self.roots = np.array(data["roots"], dtype=np.int64)
+        self.depth = int(data["depth"])
+        self.leaf = self.feature < 0
+        self.safe_feature = np.where(self.leaf, 0, self.feature)
+
+    def scores(self, rows) -> np.ndarray:
+        """The probability that each row is article text."""
+        x = np.asarray(rows, dtype=np.float64)
+        if not len(x):
+            return np.zeros(0)
+        if x.shape[1] != len(self.features):
+            raise ValueError(f"model {self.version} reads {len(self.features)} features, given {x.shape[1]}")
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        index = np.arange(len(x))[:, None]
+        for _ in range(self.depth):
+            go_left = x[index, self.safe_feature[node]] <= self.cut[node]
+            node = np.where(self.leaf[node], node, np.where(go_left, self.left[node], self.right[node]))
+        margin = self.base + self.value[node].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-margin))
+
+
+@functools.cache
+def load(kind: str) -> Model:
+    """The shipped model for `kind` (html or text), read once per process."""
+    data = json.loads(resources.files("cleannews.models").joinpath(f"{kind}.json").read_text(encoding="utf-8"))
+    return Model(data)
+
+
+def scores(kind: str, rows) -> list[float]:
+    return load(kind).scores(rows).tolist()
+
+
+def threshold(kind: str, favor: str = "balanced") -> float:
+    return load(kind).thresholds[favor]
+
+
+def version(kind: str) -> str:
+    try:
+        return load(kind).version
+    except (OSError, ValueError, KeyError):
+        return "missing"
