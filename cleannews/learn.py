@@ -58,8 +58,9 @@ FLUSH = 1 << 18  # keys seen once, held in a dict before they go to a sorted arr
 MAX_SITENAMES = 8  # sitenames remembered per site (the most frequent one is written)
 HELD_SHOWN = 20  # held-back blocks listed as comments per site
 # fingerprints (the lines that tell a page of the site when it comes without a URL): learned
-# blocks on at least this share of the site's pages, of at least FINGERPRINT_WORDS words, with
-# no digits (a year or a count changes on the next page), learned for no other site
+# blocks on at least this share of the site's pages, of at least FINGERPRINT_WORDS words, the
+# same on every page (digits too: "since 1887" is a fingerprint, "Updated 3 May" is none), learned
+# for no other site
 FINGERPRINT_SHARE = 0.5
 FINGERPRINT_WORDS = 3
 FINGERPRINTS = 3  # per site, the most frequent first
@@ -112,14 +113,13 @@ def page_blocks(doc: Document) -> list[tuple[str, bool, bool]]:
 
 def page_site(doc: Document, ruleset=None, default: str | None = None) -> str | None:
     """The site a cleaned page belongs to: its URL's host (the record's, the WARC's, or the
-    HTML's own metadata), else `default`, else the site rule set whose fingerprints it holds."""
-    from cleannews.pipeline.extract import host_of
-
-    host = host_of(doc.url or doc.metadata.get("url"))
+    HTML's own metadata), else `default`, else the site rule set whose fingerprints it holds.
+    A URL with no host name in it raises InputError naming the page (see site_of)."""
+    host = site_of(doc.url or doc.metadata.get("url"), doc.source)
     if not host and doc.metadata.get("hostname"):
-        host = host_of(doc.metadata["hostname"])
+        host = site_of(doc.metadata["hostname"], doc.source)
     if host:
-        return host.lower()
+        return host
     if default:
         return default
     if ruleset is not None:
@@ -127,6 +127,37 @@ def page_site(doc: Document, ruleset=None, default: str | None = None) -> str | 
         if found:
             return found[0]
     return None
+
+
+_LABEL = r"[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?"
+_HOST = regex.compile(rf"(?:{_LABEL}\.)*{_LABEL}|[0-9a-f]*:[0-9a-f:.]*")  # a domain name, or an IPv6 address
+MAX_HOST = 253  # characters of a domain name, at most
+
+
+def is_host(name: str) -> bool:
+    """Whether `name` is a host name (lowercase, no `www.`): what a site rule set is named and
+    keyed by, its file name included."""
+    return len(name) <= MAX_HOST and _HOST.fullmatch(name) is not None
+
+
+def site_of(url: str | None, source: str) -> str | None:
+    """The site of a URL: its host, lowercase, less `www.` and a final dot; None without a host.
+    A URL that cannot be read ("http://[x") or whose host is no host name (a NUL byte, a space)
+    raises InputError naming `source`, the page: one page's error, not a rule set named after it
+    (a file name cannot hold a NUL byte)."""
+    from cleannews.errors import InputError
+    from cleannews.pipeline.extract import host_of
+
+    try:
+        host = host_of(url)
+    except ValueError as exc:  # urlsplit: "Invalid IPv6 URL"
+        raise InputError(source, f"URL {url!r} cannot be read ({exc}); page not learned") from None
+    if not host:
+        return None
+    host = host.rstrip(".").lower()
+    if not is_host(host):
+        raise InputError(source, f"URL {url!r}: {host!r} is no host name; page not learned")
+    return host
 
 
 def keyed(site: str, blocks) -> list[tuple[int, int, str]]:
@@ -474,13 +505,15 @@ def keep_example(text: str) -> str:
 
 def _fingerprints(learned, total: int, shared) -> list[str]:
     """The lines that tell a page of the site in text without a URL (see FINGERPRINT_SHARE):
-    `learned` items (count, key, texts, flags, words); `shared(form)`: learned for another site too."""
+    `learned` items (count, key, texts, flags, words); `shared(form)`: learned for another site too.
+    A block is counted by its shape, numbers blanked; one normal form on all its pages (one text)
+    means its numbers never changed, and the line is looked for as it is."""
     found = []
     for count, _, texts, _, words in learned:
         if len(texts) != 1 or words < FINGERPRINT_WORDS or count < FINGERPRINT_SHARE * total:
-            continue
+            continue  # several texts: its numbers or dates change from page to page
         text = texts[0]
-        if regex.search(r"\d", text) or shared(normalize(text)) or _NOT_PRINTABLE.search(text):
+        if shared(normalize(text)) or _NOT_PRINTABLE.search(text):
             continue
         found.append((-count, text))
     return [text for _, text in sorted(found)[:FINGERPRINTS]]
@@ -632,6 +665,7 @@ def _learn_doc(doc: Document, default_site: str | None):
     from cleannews.pipeline import clean_document
     from cleannews.runs.pool import WORKER
 
+    site_of(doc.url, doc.source)  # a URL with no host name in it is this page's error, before it is cleaned
     clean_document(doc, WORKER.rules)
     site = page_site(doc, WORKER.rules, default_site)
     if site is None:
@@ -664,6 +698,10 @@ def _learn_record(rec, fields, default_site):
 
     if isinstance(rec, InputError):
         return None, str(rec)
+    url = rec.data.get(fields.url)
+    if url is not None and not isinstance(url, str):  # batch cleans it all the same; learn needs its site
+        return None, str(InputError(rec.source, f"field {fields.url!r} holds a JSON {type(url).__name__}, "
+                                                "not a URL; record not learned", rec.line))
     return _guarded(rec.source, rec.line, lambda: _learn_doc(record_document(rec, fields), default_site))
 
 

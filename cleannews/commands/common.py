@@ -19,7 +19,8 @@ def rule_options(f):
     f = click.option("--no-builtin-rules", is_flag=True, help="Use only the rules given with --rules.")(f)
     f = click.option("--disable", multiple=True, metavar="NAME",
                      help="Leave out a rule id, a category, or a rule set such as sites/themoscowtimes.com "
-                          "(repeatable; 'sites' leaves out every site rule set).")(f)
+                          "('sites': every site rule set); or turn off a stage or a label explain shows, such as "
+                          "classifier or classifier.outside-article (repeatable).")(f)
     return f
 
 
@@ -89,12 +90,20 @@ def load(*, extra_rules=(), no_builtin_rules: bool = False, disable=(), use_conf
 
 
 def site_domain(site: str | None) -> str | None:
-    """--site as a host name: a domain as given, or the host of a URL."""
+    """--site as a host name: a domain as given, or the host of a URL; anything else is a usage
+    error (learn names a rule set file after it)."""
     if not site:
         return None
-    from cleannews.pipeline.extract import host_of
+    from cleannews.errors import EXIT_USAGE, InputError
+    from cleannews.learn import site_of
 
-    return (host_of(site) or site).lower()
+    try:
+        host = site_of(site, "--site")
+    except InputError:
+        host = None
+    if host is None:
+        raise Failure(f"--site {site!r}: not a domain or a URL with one", EXIT_USAGE)
+    return host
 
 
 SITE = click.option("--site", metavar="DOMAIN",

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cleannews.commands.common import field_options, global_flag, load, notice, rule_options, site_domain
+from cleannews.errors import printable
 
 EPILOG = """\b
 Examples:
@@ -64,7 +65,7 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
                       rules=ruleset.spec, fields=Fields(text_field, html_field, url_field, id_field))
 
     def report(message: str) -> None:
-        click.echo(f"cleannews: {message}", err=True)
+        click.echo(f"cleannews: {printable(message)}", err=True)
 
     counts, summary = run(list(sources), options, report=report)
     if save_counts:
@@ -73,7 +74,12 @@ def learn(sources, output, min_pages, min_share, exclude, site, include_classifi
                              sites=site_sets(ruleset), categorize=categorizer(ruleset))
     for name, learned in sorted(files.items()):
         path = output / f"{name}.yaml"
-        atomic_write(path, learned.text)
+        try:
+            atomic_write(path, learned.text)
+        except (OSError, ValueError) as exc:  # one site's file (a name too long, a full disk): the others still go
+            summary.errors += 1
+            report(f"{path}: cannot write the rule set of {name} ({getattr(exc, 'strerror', None) or exc})")
+            continue
         click.echo(str(path))
         notice(f"{name}: {counts.pages[name]} pages, {learned.rules} rules, {learned.held} held back", verbose=True)
     quiet = global_flag("quiet")
