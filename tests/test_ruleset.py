@@ -163,14 +163,15 @@ def test_rules_validate_reports_every_error_of_every_file(tmp_path, run):
     result = run("rules", "validate", one, two, three)
     assert result.exit_code == 78 and result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         f"cleannews: {one}:6: rule 'demo.sign-up': bad pattern '(x': missing ) at position 2",
         f"cleannews: {one}:9: rule 'demo.two': a rule needs a `description` saying what it drops and why",
         f"cleannews: {two}:4: rule 'demo.three': unknown key 'phrasez' (known: category, description, drop, end, "
         "id, ignore_case, keep, kind, languages, match, max_blocks, max_words, pattern, phrases, selector, sites, "
         "start, within)",
+        f"cleannews: {two}:4: rule 'demo.three': a matcher needs `pattern` or `phrases`",
         f"cleannews: {three}:4: rule 'demo.four': duplicate rule id (first in {two}:9)"]
-    assert lines[4] == "cleannews: 4 errors in 3 of 3 files (1 valid rules)"
+    assert lines[5] == "cleannews: 5 errors in 3 of 3 files (1 valid rules)"
 
 
 def test_load_rules_takes_any_iterable(tmp_path):
@@ -226,3 +227,93 @@ def test_rule_options_travel_as_one_frozen_hashable_spec(tmp_path):
         spec.builtin = True
     assert Options().rules == RuleSpec() and RuleSpec().builtin is True
     assert RuleSpec.of(["rel"], absolute=True).extra == (str(Path("rel").resolve()),)
+
+
+FIVE_MISTAKES = """\
+category: newsletter
+rules:
+  - id: demo.one
+    category: weather
+    phrasez: [sign up]
+    pattern: '(unclosed'
+    drop: [Sign up]
+    keep: [They sign up for it, she said.]
+  - id: demo.one
+    description: The same id again.
+    phrases: [join us]
+    drop: [Join us]
+    keep: [They join us for dinner, she said.]
+"""
+
+
+def test_rules_validate_shows_every_mistake_of_a_rule_at_once(tmp_path, run):
+    """Issue 20 item 14: an unknown key, an unknown category, a bad regex, a missing description
+    and a duplicate id, four of them in one rule: one run shows all five, each with file, line, rule id."""
+    path = write(tmp_path, FIVE_MISTAKES)
+    result = run("rules", "validate", path)
+    assert result.exit_code == 78 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "cleannews: 5 errors in 1 of 1 files (0 valid rules)"
+    found = sorted(lines[:-1])
+    assert [line.split(": ", 2)[1] for line in found] == [f"{path}:{n}" for n in (3, 3, 3, 6, 9)]
+    for needle in ("rule 'demo.one': unknown key 'phrasez'", "rule 'demo.one': unknown or missing category 'weather'",
+                   "rule 'demo.one': a rule needs a `description`", f"rule 'demo.one': duplicate rule id (first in {path}:3)"):
+        assert sum(needle in line for line in lines) == 1, needle
+    assert f"cleannews: {path}:6: rule 'demo.one': bad pattern '(unclosed'" in result.stderr
+    with pytest.raises(RuleError, match="unknown key 'phrasez'"):  # loading to clean stops at the first
+        load_rules([path], builtin=False)
+
+
+SELECTOR = """\
+category: ads
+rules:
+  - id: demo.icons
+    description: Icon links.
+    selector: '{selector}'
+    drop: ['<a href="/">x</a>']
+    keep: ['<p>x</p>']
+"""
+
+
+@pytest.mark.parametrize("selector", ["svg|a", "a[xlink|href]", "footer, svg|*"])
+def test_a_selector_is_run_on_a_sample_page_before_any_page(tmp_path, run, selector):
+    """Issue 20 item 5: `svg|a` compiles to an XPath lxml compiles, and fails on every page it is
+    evaluated on (an undefined namespace prefix): `rules validate` and `clean` refuse it, naming
+    file, line and rule, exit 78, before any page."""
+    path = write(tmp_path, SELECTOR.format(selector=selector))
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>An article paragraph.</p><a href='/'>Home</a></body></html>", encoding="utf-8")
+    for args in (("rules", "validate", path), ("clean", "--rules", path, page),
+                 ("batch", page, "-o", tmp_path / "out", "--rules", path)):
+        result = run(*args)
+        assert result.exit_code == 78, args
+        assert result.stderr.startswith(f"cleannews: {path}:5: rule 'demo.icons': "), args
+        assert "sample page" in result.stderr or "bad CSS selector" in result.stderr
+        assert "Traceback" not in result.stderr and "Process" not in result.stderr
+
+
+def test_a_selector_that_fails_on_a_page_is_one_error_naming_page_and_rule(tmp_path):
+    """What passes the sample page and still raises on some page is that page's InputError,
+    which crosses from a worker process (lxml's own error cannot), naming the rule."""
+    import pickle
+
+    import lxml.html
+
+    from cleannews.errors import InputError
+
+    [rule] = load_rules([write(tmp_path, SELECTOR.format(selector="a"))], builtin=False).rules
+    tree = lxml.html.document_fromstring("<html><body><a href='/'>x</a></body></html>")
+    assert [e.tag for e in rule.select(tree)] == ["a"]
+    rule.xpath = "descendant-or-self::svg:a"  # as `svg|a` translates
+    with pytest.raises(InputError) as info:
+        rule.select(tree, source="page.html")
+    assert str(info.value).startswith(f"page.html: selector rule 'demo.icons' ({rule.path}:3) cannot be evaluated")
+    assert str(pickle.loads(pickle.dumps(info.value))) == str(info.value)
+
+
+@pytest.mark.parametrize("pattern, line", [("a)|(b", 6), ("(?P<x>a)(?P=y)", 6)])
+def test_a_pattern_is_compiled_alone_and_run_on_a_sample_line(tmp_path, pattern, line):
+    """`a)|(b` compiles inside the rule's joined regex `(?:a)|(b)` but not alone, which is how
+    the engine compiles it to name the pattern that fired: refused at loading, not on a page."""
+    text = GOOD.replace("phrases: [sign up for our newsletter]", f"pattern: '{pattern}'")
+    assert f"demo.yaml:{line}: rule 'demo.sign-up': bad pattern" in error_of(tmp_path, text)

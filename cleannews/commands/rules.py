@@ -121,36 +121,18 @@ def _firing(candidates, example: str, skip: str) -> list[str]:
 @rules.command("validate", epilog=VALIDATE_EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def rules_validate(paths):
-    """Check rule files (keys, types, patterns, ids) without running them.
+    """Check rule files (keys, types, patterns, selectors, ids) without their examples.
 
-    Every mistake of every file given is one line on stderr (file, line,
-    rule id, what is wrong), as ruff and codespell report them all, not the
-    first; exit 78 when there is one.
+    Every pattern and selector is compiled and run on a sample line or page
+    as cleaning runs it, so what would fail on every page fails here.  Every
+    mistake of every file given is one line on stderr (file, line, rule id,
+    what is wrong), as ruff and codespell report them all, not the first;
+    exit 78 when there is one.
     """
-    from cleannews.engine.ruleset import load_file, rule_files
-    from cleannews.errors import EXIT_CONFIG, RuleError
+    from cleannews.engine.ruleset import validate
+    from cleannews.errors import EXIT_CONFIG
 
-    errors: list[RuleError] = []
-    sets, seen = [], {}
-    for root in paths:  # the files given alone: not the built-in rules beside them
-        try:
-            files = rule_files(root)
-        except RuleError as exc:
-            errors.append(exc)
-            continue
-        for path in files:
-            found: list[RuleError] = []
-            rs = load_file(path, root if root.is_dir() else None, errors=found)
-            unique = []
-            for rule in rs.rules:
-                if rule.id in seen:
-                    found.append(RuleError(path, rule.line, rule.id, f"duplicate rule id (first in {seen[rule.id]})"))
-                else:
-                    seen[rule.id] = f"{rule.path}:{rule.line}"
-                    unique.append(rule)
-            rs.rules = unique
-            errors += found
-            sets.append((rs, len(found)))
+    sets, errors = validate(paths)
     for exc in errors:  # errors show under -q too, as every command's do
         click.echo(f"cleannews: {exc}", err=True)
     for rs, bad in sets:

@@ -50,8 +50,13 @@ def _text(rule: Rule, example: str, expected: str) -> str | None:
 def _selector(rule: Rule, example: str, expected: str) -> str | None:
     import lxml.html
 
+    from cleannews.errors import InputError
+
     root = lxml.html.fragment_fromstring(example, create_parent="div")
-    hits = root.xpath(rule.xpath)
+    try:
+        hits = rule.select(root, source="<example>")
+    except InputError as exc:  # as a page would: the example's failure, not the run's
+        return exc.reason
     if expected == "drop" and not hits:
         return "the selector matched no element"
     if expected == "keep" and hits:

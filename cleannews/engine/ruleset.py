@@ -15,6 +15,8 @@ kinds, told by the key it carries:
 
 Validation is strict because rule authors write hundreds of these: every
 mistake names the file, the line and the rule id, before any page is read.
+Each pattern and selector is also compiled and run as cleaning runs it, on a
+sample line or page: what compiles but fails when run would fail on every page.
 """
 from __future__ import annotations
 
@@ -30,8 +32,9 @@ import yaml
 
 from cleannews.engine import matching, regex_literals
 from cleannews.engine.lines import Lines
-from cleannews.engine.matching import DEFAULT_MAX_WORDS, PHRASE_EDGES, Index, Matcher, normalize
-from cleannews.errors import EXIT_USAGE, CleannewsError, RuleError
+from cleannews.engine.matching import (DEFAULT_MAX_WORDS, PHRASE_EDGES, REGEX_TIMEOUT, Index, Matcher, Page,
+                                       PatternTimeout, normalize)
+from cleannews.errors import EXIT_USAGE, CleannewsError, InputError, RuleError
 
 CATEGORIES = frozenset({
     "paywall", "newsletter", "donation", "cookie", "social", "related", "navigation",
@@ -68,6 +71,19 @@ class Rule:
     keep: list = field(default_factory=list)
     ruleset: str = ""
 
+    def select(self, tree, compiled=None, source: str = "<page>") -> list:
+        """The elements of `tree` this selector rule matches; `compiled`: its XPath compiled, or the
+        part of it that can match this page.  A selector that cannot be evaluated on a page raises
+        InputError naming the page and the rule: lxml's own error cannot cross from a worker
+        process to the one that reports it, and would end the worker instead of the page."""
+        from lxml import etree
+
+        try:
+            return (compiled or etree.XPath(self.xpath))(tree)
+        except etree.XPathError as exc:
+            raise InputError(source, f"selector rule {self.id!r} ({self.path}:{self.line}) "
+                                     f"cannot be evaluated: {exc}") from None
+
 
 @dataclass
 class RuleSet:
@@ -77,6 +93,7 @@ class RuleSet:
     site: str | None = None
     sitename: str | None = None
     fingerprints: tuple = ()
+    named: tuple = ()  # (id, line) of every rule the file names, its invalid ones too (`validate`)
 
 
 class _Mapping(dict):
@@ -141,16 +158,40 @@ def load_file(path: Path, root: Path | None = None, errors: list | None = None) 
     """The rule set of one file.  With `errors` (a list), every mistake of the file is appended
     to it, a rule with a mistake is left out, and loading goes on (`rules validate`); without,
     the first mistake raises RuleError."""
-    if errors is None:
-        return _load_file(path, root, None)
+    mistakes = _Mistakes(strict=errors is None)
     try:
-        return _load_file(path, root, errors)
+        return _load_file(path, root, mistakes)
     except RuleError as exc:
-        errors.append(exc)
+        if errors is None:
+            raise
+        mistakes.append(exc)
         return RuleSet(path.stem, path, [])
+    finally:
+        if errors is not None:
+            errors += mistakes
 
 
-def _load_file(path: Path, root: Path | None, errors: list | None) -> RuleSet:
+class _Mistakes(list):
+    """The mistakes found in one rule file.  Strict (loading rules to clean with), the first one
+    is raised where it is found; else each is kept and checking goes on past it, so that a rule
+    author sees every mistake of every rule in one run of `rules validate`."""
+
+    def __init__(self, strict: bool):
+        super().__init__()
+        self.strict = strict
+
+    def take(self, check, *args, default=None):
+        """`check(*args)`, or `default` once its RuleError is noted."""
+        try:
+            return check(*args)
+        except RuleError as exc:
+            if self.strict:
+                raise
+            self.append(exc)
+            return default
+
+
+def _load_file(path: Path, root: Path | None, mistakes: _Mistakes) -> RuleSet:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -164,109 +205,173 @@ def _load_file(path: Path, root: Path | None, errors: list | None) -> RuleSet:
         return RuleSet(name, path, [])
     if not isinstance(data, dict):
         raise RuleError(path, 1, None, "a rule file must be a mapping with a `rules:` list")
-    _check_keys(path, data, FILE_KEYS, None)
-    site = _opt(path, data, "site", str, None)
+    _check_keys(path, data, FILE_KEYS, None, mistakes)
+    site = mistakes.take(_opt, path, data, "site", str, None)
     defaults = {
-        "category": _opt(path, data, "category", str, None),
-        "languages": _str_list(path, data, "languages", None),
-        "sites": [site] if site else _str_list(path, data, "sites", None),
+        "category": mistakes.take(_opt, path, data, "category", str, None),
+        "languages": mistakes.take(_str_list, path, data, "languages", None),
+        "sites": [site] if site else mistakes.take(_str_list, path, data, "sites", None),
     }
     rules_data = data.get("rules") or []
     if not isinstance(rules_data, list):
         raise RuleError(path, data.line, None, "`rules` must be a list")
-    rules = []
+    rules, named = [], []
     for item in rules_data:
-        try:
-            rules.append(_rule(path, item, defaults, name))
-        except RuleError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
+        before = len(mistakes)
+        rule = mistakes.take(_rule, path, item, defaults, name, mistakes)
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            named.append((item["id"], item.line))
+        if rule is not None and len(mistakes) == before:
+            rules.append(rule)
     return RuleSet(name, path, rules, site=site,
-                   sitename=_opt(path, data, "sitename", str, None),
-                   fingerprints=tuple(_str_list(path, data, "fingerprints", None) or ()))
+                   sitename=mistakes.take(_opt, path, data, "sitename", str, None),
+                   fingerprints=tuple(mistakes.take(_str_list, path, data, "fingerprints", None) or ()),
+                   named=tuple(named))
 
 
-def _rule(path: Path, item, defaults: dict, ruleset: str) -> Rule:
+def _rule(path: Path, item, defaults: dict, ruleset: str, mistakes: _Mistakes) -> Rule:
+    """The rule of one item of `rules:`; its mistakes go to `mistakes` (see _Mistakes), those
+    that leave nothing to check further (no mapping, no id) are raised."""
     if not isinstance(item, dict):
         raise RuleError(path, getattr(item, "line", None), None, "each rule must be a mapping")
     rid = item.get("id")
     if not isinstance(rid, str) or not regex.fullmatch(r"[\w.-]+", rid):
         raise RuleError(path, item.line, None, "a rule needs an `id` of letters, digits, '.', '-' or '_'")
-    _check_keys(path, item, RULE_KEYS, rid)
+    take = mistakes.take
+    _check_keys(path, item, RULE_KEYS, rid, mistakes)
     kind = item.get("kind") or ("span" if "start" in item else "selector" if "selector" in item else "block")
     if kind not in KINDS:
-        raise RuleError(path, item.line, rid, f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
-    category = _opt(path, item, "category", str, defaults["category"], rid)
+        take(_refuse, path, item.line, rid, f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    category = take(_opt, path, item, "category", str, defaults["category"], rid)
     if category not in CATEGORIES:
-        raise RuleError(path, item.line, rid,
-                        f"unknown or missing category {category!r} (one of {', '.join(sorted(CATEGORIES))})")
-    description = _opt(path, item, "description", str, None, rid)
-    if not description:
-        raise RuleError(path, item.line, rid, "a rule needs a `description` saying what it drops and why")
-    languages = _str_list(path, item, "languages", rid) or defaults["languages"]
-    rule = Rule(id=rid, category=category, description=description, kind=kind, path=path,
+        take(_refuse, path, item.line, rid,
+             f"unknown or missing category {category!r} (one of {', '.join(sorted(CATEGORIES))})")
+    if not take(_opt, path, item, "description", str, None, rid):
+        take(_refuse, path, item.line, rid, "a rule needs a `description` saying what it drops and why")
+    languages = take(_str_list, path, item, "languages", rid) or defaults["languages"]
+    rule = Rule(id=rid, category=category, description=item.get("description"), kind=kind, path=path,
                 line=item.line, languages=frozenset(languages) if languages else None,
-                sites=tuple(_str_list(path, item, "sites", rid) or defaults["sites"] or ()),
-                drop=_examples(path, item, "drop", rid), keep=_examples(path, item, "keep", rid),
-                ruleset=ruleset)
+                sites=tuple(take(_str_list, path, item, "sites", rid) or defaults["sites"] or ()),
+                drop=take(_examples, path, item, "drop", rid, default=[]),
+                keep=take(_examples, path, item, "keep", rid, default=[]), ruleset=ruleset)
     if kind == "span":
         for key in ("start", "end"):
-            if not isinstance(item.get(key), dict):
-                raise RuleError(path, item.line, rid, f"a span rule needs a `{key}` matcher mapping")
-            _check_keys(path, item[key], MATCHER_KEYS, rid)
-        rule.start = _matcher(path, item["start"], rid)
-        rule.end = _matcher(path, item["end"], rid)
-        rule.max_blocks = _opt(path, item, "max_blocks", int, 40, rid)
+            if isinstance(item.get(key), dict):
+                _check_keys(path, item[key], MATCHER_KEYS, rid, mistakes)
+                setattr(rule, key, _matcher(path, item[key], rid, mistakes))
+            else:
+                take(_refuse, path, item.line, rid, f"a span rule needs a `{key}` matcher mapping")
+        rule.max_blocks = take(_opt, path, item, "max_blocks", int, 40, rid, default=40)
     elif kind == "selector":
-        rule.selector = _opt(path, item, "selector", str, None, rid)
+        rule.selector = take(_opt, path, item, "selector", str, None, rid)
         if not rule.selector:
-            raise RuleError(path, item.line, rid, "a selector rule needs a `selector`")
-        from cssselect import GenericTranslator, SelectorError
-        from lxml import etree
-
-        try:
-            rule.xpath = GenericTranslator().css_to_xpath(rule.selector)
-            etree.XPath(rule.xpath)  # what extraction runs: an XPath lxml cannot compile fails here, not on a page
-        except (SelectorError, etree.XPathError) as exc:
-            raise RuleError(path, item.line_of("selector"), rid, f"bad CSS selector {rule.selector!r}: {exc}") from None
+            take(_refuse, path, item.line, rid, "a selector rule needs a `selector`")
+        else:
+            rule.xpath = take(_selector_xpath, path, item.line_of("selector"), rid, rule.selector)
     else:
-        rule.match = _matcher(path, item, rid)
-        rule.within = _opt(path, item, "within", int, 12, rid)
+        rule.match = _matcher(path, item, rid, mistakes)
+        rule.within = take(_opt, path, item, "within", int, 12, rid, default=12)
     for key in ("start", "end", "max_blocks") if kind != "span" else ():
         if key in item:
-            raise RuleError(path, item.line, rid, f"`{key}` belongs to span rules only")
+            take(_refuse, path, item.line, rid, f"`{key}` belongs to span rules only")
     if not rule.drop or not rule.keep:
-        raise RuleError(path, item.line, rid, "a rule needs `drop:` and `keep:` examples (what it must remove, what it must leave)")
+        take(_refuse, path, item.line, rid,
+             "a rule needs `drop:` and `keep:` examples (what it must remove, what it must leave)")
     return rule
 
 
-def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
-    phrases = _str_list(path, spec, "phrases", rid) or []
+def _refuse(path: Path, line: int | None, rid: str | None, reason: str):
+    raise RuleError(path, line, rid, reason)
+
+
+# What every selector is run on when it is loaded: a page of the elements and attributes that
+# news pages hold (an SVG icon among them), so that an XPath that compiles but cannot be
+# evaluated (`svg|a`: a namespace prefix no HTML page declares) is refused before any page.
+SAMPLE_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sample</title>
+<meta name="description" content="A sample page"><link rel="canonical" href="https://example.com/a"></head>
+<body class="page article"><header id="top"><nav class="menu" role="navigation"><ul><li><a href="/">Home</a>
+</li></ul></nav></header><main><article itemprop="articleBody"><h1>A headline</h1>
+<p class="lead" data-id="1">Text with <b>bold</b>, <span lang="de">Wörter</span> and an icon
+<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>.</p><figure><img src="a.png" alt="A photo">
+<figcaption>Photo: Agency</figcaption></figure><form action="/subscribe"><input type="email" name="e">
+<button type="submit">Sign up</button></form></article></main><aside hidden style="display:none">Ad</aside>
+<footer><p>&copy; 2024 Example News</p></footer><iframe src="https://example.com/embed"></iframe></body></html>"""
+
+# ... and every pattern and phrase on these lines, as the rule engine runs them on a page's blocks
+SAMPLE_LINES = ("Subscribe to our newsletter for $2.99 a month – © 2024 Example News, 4 Mill Road.",
+                "Read more: “Council votes on the river park plan” | 12:45 PM",
+                "Поделиться · 分享 · Teilen · compartir",
+                "Photo: Jane Doe/Reuters")
+
+
+def _selector_xpath(path: Path, line: int, rid: str, selector: str) -> str:
+    """The XPath of a CSS selector, compiled and evaluated as extraction will: the whole union and
+    each member alone (extraction runs the members a page can match), on SAMPLE_PAGE."""
+    from cssselect import GenericTranslator, SelectorError
+    from lxml import etree
+
+    from cleannews.pipeline.xpath_union import union_members
+
+    try:
+        xpath = GenericTranslator().css_to_xpath(selector)
+        compiled = [etree.XPath(e) for e in (xpath, *(member for _, member in union_members(xpath)))]
+    except (SelectorError, etree.XPathError) as exc:
+        raise RuleError(path, line, rid, f"bad CSS selector {selector!r}: {exc}") from None
+    try:
+        for expression in compiled:
+            expression(_sample_tree())
+    except etree.XPathError as exc:
+        raise RuleError(path, line, rid, f"CSS selector {selector!r} fails on a sample page: {exc}") from None
+    return xpath
+
+
+@functools.cache
+def _sample_tree():
+    import lxml.html
+
+    return lxml.html.document_fromstring(SAMPLE_PAGE)
+
+
+def _matcher(path: Path, spec: dict, rid: str, mistakes: _Mistakes) -> Matcher | None:
+    """The Matcher of a rule (or of a span's `start`/`end`), None when a mistake leaves none."""
+    take = mistakes.take
+    phrases = take(_str_list, path, spec, "phrases", rid) or []
     patterns = spec.get("pattern")
     single = isinstance(patterns, str)
     if single:
         patterns = [patterns]
     if patterns is not None and (not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns)):
-        raise RuleError(path, spec.line_of("pattern"), rid, "`pattern` must be a string or a list of strings")
+        take(_refuse, path, spec.line_of("pattern"), rid, "`pattern` must be a string or a list of strings")
+        return None
 
     def pattern_line(i: int) -> int:
         return spec.line_of("pattern", None if single else i)
 
     size = sum(len(p) for p in patterns or ())
     if size > MAX_PATTERN_CHARS:
-        raise RuleError(path, pattern_line(0), rid,
-                        f"pattern of {size:,} characters (more than {MAX_PATTERN_CHARS:,}; {patterns[0][:40]!r}...): "
-                        "list many strings as `phrases:`, which match as one prefix tree")
+        take(_refuse, path, pattern_line(0), rid,
+             f"pattern of {size:,} characters (more than {MAX_PATTERN_CHARS:,}; {patterns[0][:40]!r}...): "
+             "list many strings as `phrases:`, which match as one prefix tree")
+        return None
     if not phrases and not patterns:
-        raise RuleError(path, spec.line, rid, "a matcher needs `pattern` or `phrases`")
-    mode = _opt(path, spec, "match", str, "exact", rid)
+        take(_refuse, path, spec.line, rid, "a matcher needs `pattern` or `phrases`")
+        return None
+    before = len(mistakes)
+    mode = take(_opt, path, spec, "match", str, "exact", rid, default="exact")
     if mode not in MATCH_MODES:
-        raise RuleError(path, spec.line, rid, f"unknown match {mode!r} (one of {', '.join(MATCH_MODES)})")
-    ignore_case = _opt(path, spec, "ignore_case", bool, True, rid)
+        take(_refuse, path, spec.line, rid, f"unknown match {mode!r} (one of {', '.join(MATCH_MODES)})")
+    ignore_case = take(_opt, path, spec, "ignore_case", bool, True, rid, default=True)
     max_words = spec.get("max_words", DEFAULT_MAX_WORDS)
     if max_words is not None and (not isinstance(max_words, int) or isinstance(max_words, bool)):
-        raise RuleError(path, spec.line, rid, "`max_words` must be an integer or null")
+        take(_refuse, path, spec.line, rid, "`max_words` must be an integer or null")
+    flags = regex.IGNORECASE | regex.VERSION1 if ignore_case else regex.VERSION1
+    for i, p in enumerate(patterns or ()):  # each alone, as the engine compiles them to name the one that fired
+        try:
+            regex.compile(p, flags)
+        except regex.error as exc:
+            take(_refuse, path, pattern_line(i), rid, f"bad pattern {p!r}: {exc}")
+    if len(mistakes) > before:
+        return None
     norms = sorted({normalize(p) for p in phrases if normalize(p)}, key=lambda p: (-len(p), p))
     matcher = Matcher(max_words=max_words, rule_id=rid, mode=mode, phrases=tuple(norms),
                       patterns=tuple(patterns or ()), ignore_case=ignore_case)
@@ -277,33 +382,34 @@ def _matcher(path: Path, spec: dict, rid: str) -> Matcher:
         edges = PHRASE_EDGES[mode]
         matcher.phrase_source = edges[0] + alternation + edges[1]
     if patterns:
-        matcher.flags = regex.IGNORECASE | regex.VERSION1 if ignore_case else regex.VERSION1
+        matcher.flags = flags
         matcher.pattern_source = "|".join(f"(?:{p})" for p in patterns)
-        try:
-            matcher.pattern_re  # compiled now: a bad pattern is an error before any page is read
-        except regex.error as exc:
-            for i, p in enumerate(patterns):  # each alone, so that the error names the one that is wrong
-                try:
-                    regex.compile(p, matcher.flags)
-                except regex.error as alone:
-                    exc = alone
-                    break
-            else:
-                i, p = 0, patterns[0]
-            raise RuleError(path, pattern_line(i), rid, f"bad pattern {p!r}: {exc}") from None
-    try:  # the prefilter's reading of the patterns, worked out now: it runs on every page
-        Index([matcher])
+    return take(_tried, path, pattern_line(0) if patterns else spec.line, rid, matcher)
+
+
+def _tried(path: Path, line: int, rid: str, matcher: Matcher) -> Matcher:
+    """`matcher`, once its regexes are compiled, the prefilter's reading of its patterns worked
+    out and the whole of it run on SAMPLE_LINES as the engine runs it on a page: whatever fails
+    there would fail on every page."""
+    try:
+        index = Index([matcher])
+        index.candidates_many(Page(list(SAMPLE_LINES), [len(t.split()) for t in SAMPLE_LINES]))
+        for text in SAMPLE_LINES:
+            norm = normalize(text)
+            matcher(text, norm, len(text.split()))
+            matcher.which(text, norm)
+    except PatternTimeout:
+        raise RuleError(path, line, rid, f"a pattern takes longer than {REGEX_TIMEOUT} s on a sample line "
+                        f"(catastrophic backtracking?): {matcher.patterns}") from None
     except Exception as exc:  # noqa: BLE001 - whatever it is, it would fail on a page
-        raise RuleError(path, pattern_line(0) if patterns else spec.line, rid,
-                        f"cannot index the matcher: {type(exc).__name__}: {exc}") from None
+        raise RuleError(path, line, rid, f"the matcher fails on a sample line: {type(exc).__name__}: {exc}") from None
     return matcher
 
 
-def _check_keys(path: Path, data: dict, allowed: set, rid: str | None) -> None:
-    unknown = sorted(set(data) - allowed, key=str)
-    if unknown:
-        raise RuleError(path, getattr(data, "line", None), rid,
-                        f"unknown key {unknown[0]!r} (known: {', '.join(sorted(allowed))})")
+def _check_keys(path: Path, data: dict, allowed: set, rid: str | None, mistakes: _Mistakes) -> None:
+    for key in sorted(set(data) - allowed, key=str):
+        mistakes.take(_refuse, path, getattr(data, "line", None), rid,
+                      f"unknown key {key!r} (known: {', '.join(sorted(allowed))})")
 
 
 def _opt(path, data, key, typ, default, rid=None):
@@ -337,7 +443,7 @@ class RuleSpec:
     needs to load the very rules the command loaded (a compiled rule set is too big to send).
 
     `extra`: rule files or folders; `builtin`: the shipped rules too; `disable`: rule ids,
-    categories or rule sets left out; `languages`: only rules for these (and language-neutral
+    categories or rule sets left out, stages or their labels turned off; `languages`: only rules for these (and language-neutral
     ones); `site`: the domain of pages without a URL (see Rules).  Build it with `RuleSpec.of`,
     which takes any iterable or a single string for each.
     """
@@ -372,9 +478,10 @@ class Rules:
     rule sets apply to them instead of those whose fingerprints they hold.
     """
 
-    def __init__(self, sets: list[RuleSet], site: str | None = None):
+    def __init__(self, sets: list[RuleSet], site: str | None = None, disabled=()):
         self.sets = sets
         self.site = site
+        self.disabled = frozenset(disabled)  # what --disable named (see `enabled`)
         self.lines = Lines()  # what each line's text worked out, shared by the pages this rule set cleans
         self.spec: RuleSpec | None = None  # how it was loaded, set by cleannews.api.load_spec
         self.rules = [r for s in sets for r in s.rules]
@@ -397,6 +504,19 @@ class Rules:
             return []
         found = {s.name for m in self._fingerprint_re.finditer(content[:200_000]) for s in self._fingerprints[m.group()]}
         return [s for s in site_sets if s.name in found]
+
+    def enabled(self, label: str, category: str | None = None, stage: str | None = None) -> bool:
+        """Whether a stage after the rules may make a removal it labels `label` (of `category`,
+        made by `stage`): not when --disable named the label, a name above it (`classifier` for
+        `classifier.outside-article`, `model` for `model.html`), its category or its stage.
+        Disabled rules are left out when they load; the stages ask here before each removal."""
+        off = self.disabled
+        if not off:
+            return True
+        if category in off or stage in off:
+            return False
+        parts = label.split(".")
+        return not any(".".join(parts[:i]) in off for i in range(1, len(parts) + 1))
 
     def active(self, language: str | None, sites: tuple[str, ...]) -> "Active":
         return self._active(language, sites)
@@ -450,8 +570,10 @@ def load_rules(extra: Iterable[str | Path] = (), builtin: bool = True, disable: 
     """Load the built-in rule sets and any extra files or folders (any iterable of paths).
 
     `disable` names rule ids, categories or rule sets ("sites/themoscowtimes.com",
-    or "sites" for every site set) to leave out; a name that is none of these
-    raises UnknownNameError (a typo would otherwise disable nothing, silently).
+    or "sites" for every site set) to leave out, and stages after the rules or
+    their labels to turn off ("classifier", "classifier.outside-article": see
+    Rules.enabled); a name that is none of these raises UnknownNameError (a typo
+    would otherwise disable nothing, silently).
     `site`: see Rules.
     """
     extra = [extra] if isinstance(extra, (str, Path)) else list(extra)
@@ -461,11 +583,10 @@ def load_rules(extra: Iterable[str | Path] = (), builtin: bool = True, disable: 
     sets, seen = [], {}
     for root in roots:
         for rs in _load_root(root):
-            path = rs.path
             for rule in rs.rules:
-                if rule.id in seen:
-                    raise RuleError(path, rule.line, rule.id, f"duplicate rule id (first in {seen[rule.id]})")
-                seen[rule.id] = f"{rule.path}:{rule.line}"
+                duplicate = _duplicate(seen, rule.path, rule.line, rule.id)
+                if duplicate is not None:
+                    raise duplicate
             sets.append(rs)
     off = set(disable)
     check_names(off, sets if builtin else sets + list(_load_root(builtin_dir())), "--disable")
@@ -478,12 +599,74 @@ def load_rules(extra: Iterable[str | Path] = (), builtin: bool = True, disable: 
     for s in sets:
         s.rules = [r for r in s.rules if r.id not in off and r.category not in off
                    and (not wanted or not r.languages or r.languages & wanted)]
-    return Rules(sets, site=site)
+    return Rules(sets, site=site, disabled=off)
+
+
+def _duplicate(seen: dict, path: Path, line: int, rid: str) -> RuleError | None:
+    """None for the first rule of an id (remembered in `seen`), the error for any other."""
+    where = f"{path}:{line}"
+    first = seen.setdefault(rid, where)
+    return None if first == where else RuleError(path, line, rid, f"duplicate rule id (first in {first})")
+
+
+def validate(paths: Iterable[str | Path]) -> tuple[list[tuple[RuleSet, int]], list[RuleError]]:
+    """Every mistake of every rule file under `paths` (files or folders; not the built-in rules
+    beside them), each with its file, line and rule id, a file's in line order; and each file's
+    rule set (its valid rules) with its number of mistakes.  A duplicate id is told among every
+    rule the files name, a rule with other mistakes too."""
+    errors: list[RuleError] = []
+    sets, seen = [], {}
+    for root in map(Path, paths):
+        try:
+            files = rule_files(root)
+        except RuleError as exc:
+            errors.append(exc)
+            continue
+        for path in files:
+            found: list[RuleError] = []
+            rs = load_file(path, root if root.is_dir() else None, errors=found)
+            twice = set()
+            for rid, line in rs.named:
+                duplicate = _duplicate(seen, path, line, rid)
+                if duplicate is not None:
+                    found.append(duplicate)
+                    twice.add((rid, line))
+            rs.rules = [r for r in rs.rules if (r.id, r.line) not in twice]
+            found.sort(key=lambda e: e.args_[1] or 0)
+            errors += found
+            sets.append((rs, len(found)))
+    return sets, errors
+
+
+# What the stages after the rules label their removals with (`explain` shows it, the JSON report
+# names it as the removal's `rule`): stage -> labels.  --disable takes a stage (all of its
+# labels), a label, a name above labels (`no-article`) or their category (`boilerplate`); see
+# Rules.enabled.  Below the stages in OPEN_STAGES any name is taken: their labels name what
+# extraction or a model found (`model.html`) and change as models are added.
+STAGE_LABELS = {
+    "classifier": ("classifier.outside-article", "classifier.timestamp", "classifier.copyright"),
+    "headline": ("headline",),
+    "judge": ("no-article.wall", "no-article.links"),
+    "extract": ("extract.precision",),
+    "model": (),
+}
+OPEN_STAGES = ("extract", "model")
+
+
+def stage_names() -> set[str]:
+    """The stages of STAGE_LABELS, their labels and every name above a label."""
+    names = set(STAGE_LABELS)
+    for labels in STAGE_LABELS.values():
+        for label in labels:
+            parts = label.split(".")
+            names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return names
 
 
 def known_names(sets: list[RuleSet]) -> set[str]:
-    """What --disable takes: rule ids, categories, rule sets, the folders above them, site domains."""
-    names = set(CATEGORIES)
+    """What --disable takes: rule ids, categories, rule sets, the folders above them, site domains,
+    and the stages after the rules with their labels (besides any `model.*`, `extract.*`)."""
+    names = set(CATEGORIES) | stage_names()
     for s in sets:
         names.update(r.id for r in s.rules)
         parts = s.name.split("/")
@@ -499,16 +682,22 @@ def check_names(names, sets: list[RuleSet], what: str) -> None:
         return
     known = known_names(sets)
     for name in sorted(names):
-        if name.rstrip("/") not in known:
-            raise UnknownNameError(what, name, unknown_message(name, known, "rule id, category or rule set"))
+        if name.rstrip("/") not in known and not regex.fullmatch(rf"(?:{'|'.join(OPEN_STAGES)})\.[\w.-]+", name):
+            raise UnknownNameError(what, name, unknown_message(name, known, "rule id, category or rule set",
+                                                               "nor a stage or a label of one")
+                                   + f"; {what} takes rule ids and rule sets (cleannews rules list shows them), "
+                                   f"the categories {', '.join(sorted(CATEGORIES))}, and the stages "
+                                   f"{', '.join(sorted(STAGE_LABELS))} or a label explain shows for one ("
+                                   + ", ".join([label for labels in STAGE_LABELS.values() for label in labels]
+                                               + [f"{s}.*" for s in OPEN_STAGES]) + ")")
 
 
-def unknown_message(name: str, known, kind: str) -> str:
-    """No such `kind`, with the closest known names (as `rules show` does)."""
+def unknown_message(name: str, known, kind: str, otherwise: str = "cleannews rules list shows them") -> str:
+    """No such `kind`, with the closest known names (as `rules show` does), else `otherwise`."""
     import difflib
 
     close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else "cleannews rules list shows them"
+    hint = f"did you mean {', '.join(close)}?" if close else otherwise
     return f"no such {kind} ({hint})"
 
 

@@ -57,10 +57,13 @@ _TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and co
 _BARE_TIME = regex.compile(r"\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:uhr|h|[A-Z]{2,4})?\.?", regex.I)
 
 
-def classify(doc: Document) -> Document:
-    """Drop the boilerplate lines of a text or Markdown page that the rules left."""
+def classify(doc: Document, rules=None) -> Document:
+    """Drop the boilerplate lines of a text or Markdown page that the rules left.
+    `rules` (cleannews.engine.ruleset.Rules): what --disable turned off of this stage is kept."""
     kept = [i for i, b in enumerate(doc.blocks) if b.kept]
     if doc.kind not in ("text", "markdown") or len(kept) < 3:
+        return doc
+    if rules is not None and not rules.enabled("classifier", "boilerplate", "classifier"):
         return doc
     Lines().fill(doc.blocks)  # a document made outside the pipeline; filled ones are left as they are
     lang = doc.metadata.get("language")
@@ -87,7 +90,8 @@ def classify(doc: Document) -> Document:
             break
         drops.update((left[q], why) for q, why in again.items())
     for pos, why in drops.items():
-        doc.remove(kept[pos], why, "boilerplate", "classifier")
+        if rules is None or rules.enabled(why, "boilerplate", "classifier"):
+            doc.remove(kept[pos], why, "boilerplate", "classifier")
     return doc
 
 

@@ -27,9 +27,11 @@ _DATE_LIKE = regex.compile(
     r"|\b\d+\s*(?:/|\p{Ll}{1,3})\s*\d+\s*$")  # a counter: Image 1 of 23, Bild 3/10
 
 
-def find_headline(doc: Document) -> Document:
+def find_headline(doc: Document, rules=None) -> Document:
+    """`rules` (cleannews.engine.ruleset.Rules): with the stage disabled (--disable headline), no
+    line moves to the title."""
     kept = [i for i, b in enumerate(doc.blocks) if b.kept]
-    if not kept:
+    if not kept or (rules is not None and not rules.enabled("headline", "title", "headline")):
         return doc
     if doc.kind == "html":
         title = doc.metadata.get("title")

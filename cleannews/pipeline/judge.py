@@ -50,16 +50,21 @@ class LinkTexts:
         return norm in self.normalised
 
 
-def judge(doc: Document, links=frozenset()) -> Document:
-    """`links`: the page's link texts (`link_texts`), or a set of normalised ones."""
+def judge(doc: Document, links=frozenset(), rules=None) -> Document:
+    """`links`: the page's link texts (`link_texts`), or a set of normalised ones; `rules`
+    (cleannews.engine.ruleset.Rules): a verdict --disable turned off empties nothing."""
     kept = [i for i, b in enumerate(doc.blocks) if b.kept]
     if not kept:
         return doc
+
+    def enabled(label: str) -> bool:
+        return rules is None or rules.enabled(label, "boilerplate", "judge")
+
     Lines().fill(doc.blocks, counts=False)  # a document made outside the pipeline; filled ones are left
     walls = {r.category for r in doc.removed} & WALLS
-    if walls and sum(doc.blocks[i].words for i in kept) < WALL_WORDS:
+    if walls and sum(doc.blocks[i].words for i in kept) < WALL_WORDS and enabled("no-article.wall"):
         return _empty(doc, kept, "no-article.wall", f"no article: a {'/'.join(sorted(walls))} wall or stub")
-    if links and len(kept) >= 3 and _index_page(doc, kept, links):
+    if links and len(kept) >= 3 and enabled("no-article.links") and _index_page(doc, kept, links):
         return _empty(doc, kept, "no-article.links", "no article: a list of links (an index page)")
     return doc
 
