@@ -20,7 +20,7 @@ from cleannews.limits import Limits
 # key -> (type, default, what it does)
 KEYS = {
     "rules": (list, [], "extra rule files or folders (relative to the config file)"),
-    "disable": (list, [], "rule ids, categories or rule sets to leave out"),
+    "disable": (list, [], "rule ids, categories, rule sets, stages or stage labels to leave out"),
     "languages": (list, [], "only rules for these languages (plus language-neutral ones); empty: all"),
     "builtin_rules": (bool, True, "use the built-in rule sets"),
     "format": (str, "txt", "default output format of clean and batch (txt, json, md)"),
@@ -28,6 +28,10 @@ KEYS = {
     "timeout": (float, Limits.timeout, "seconds one document may take (0: no limit)"),
     "max_removed": (float, Limits.max_removed, "flag a document when the rules remove more than this share of its words"),
 }
+
+
+# key -> (lowest, highest) value, None: no bound; as the command-line flags bound them
+BOUNDS = {"max_bytes": (1, None), "timeout": (0, None), "max_removed": (0, 1)}
 
 
 class ConfigError(CleannewsError):
@@ -75,6 +79,8 @@ def _inside(config: Path, rule_path: str) -> str:
     if not resolved.is_relative_to(home):
         raise ConfigError(f"{config}: rule path {rule_path!r} leaves the folder of the configuration ({home}); "
                           "rule paths in a config file must stay inside it")
+    if not resolved.exists():  # said here, naming the file that holds it, by `config` as by every command
+        raise ConfigError(f"{config}: rule path {rule_path!r}: no such rule file or folder ({resolved})")
     return str(resolved)
 
 
@@ -105,6 +111,10 @@ def resolve(cli: dict, start: Path | None = None) -> dict[str, Setting]:
             if (not isinstance(value, typ) or (typ is int and isinstance(value, bool))
                     or (typ is list and not all(isinstance(v, str) for v in value))):
                 raise ConfigError(f"{path}: {key!r} must be {'a list of strings' if typ is list else typ.__name__}")
+            low, high = BOUNDS.get(key, (None, None))
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise ConfigError(f"{path}: {key!r} must be " + (f"from {low} to {high}" if high is not None
+                                                                 else f"at least {low}") + f", not {value}")
             if key == "rules":
                 value = [_inside(path, v) for v in value]
             if key == "format" and value not in FORMATS:
