@@ -77,15 +77,16 @@ def page_rows(job):
     try:
         decode.decode(doc)
         tree, _, _ = prepare_html(doc, rules)
-        lines, precise = extract.candidates(doc, tree)
+        page = features.PageText(tree)
+        lines, precise = extract.candidates(doc, tree, page)
     except Exception as exc:  # a page cleannews refuses has no lines to learn from
         print(f"{name}/{key}: {exc}", file=sys.stderr)
         return name, key, [], [], [], []
     words = tokens(truth)
     grams = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
     joined = f" {' '.join(words)} "
-    return (name, key, lines, features.page_features(lines, precise, tree),
-            features.page_features(lines, set(), tree), [label(line, grams, joined) for line in lines])
+    return (name, key, lines, features.page_features(lines, precise, page),
+            features.page_features(lines, set(), page), [label(line, grams, joined) for line in lines])
 
 
 _RULES = []

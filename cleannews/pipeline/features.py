@@ -108,21 +108,20 @@ class PageText:
             if node.text:
                 add(node.text, node)
         self.text, self.starts, self.owners = "".join(parts), starts, owners
-        self.cursor = 0
 
-    def find(self, line: str):
-        """The element holding the start of `line`, None when the page does not hold it."""
+    def find(self, line: str, start: int = 0):
+        """The element holding the start of `line` (None when the page does not hold it),
+        searched from `start` on, then from the top; and where the next search starts."""
         squeezed = "".join(line.split())
         for probe in (squeezed[:40], squeezed[:12]):
             if not probe:
-                return None
-            at = self.text.find(probe, self.cursor)
+                break
+            at = self.text.find(probe, start)
             if at < 0:
                 at = self.text.find(probe)
             if at >= 0:
-                self.cursor = at + len(probe)
-                return self.owners[bisect.bisect_right(self.starts, at) - 1]
-        return None
+                return self.owners[bisect.bisect_right(self.starts, at) - 1], at + len(probe)
+        return None, start
 
 
 def _class_words(element, cache: dict) -> int:
@@ -187,7 +186,7 @@ def _dom(element, line_chars: int, caches) -> list[float]:
             + [float(kind == k) for k in _KINDS] + list(under.values()) + [article_body] + distance)
 
 
-def page_features(lines: list[str], precise: set[str], tree) -> list[list[float]]:
+def page_features(lines: list[str], precise: set[str], page: PageText) -> list[list[float]]:
     """One row of FEATURES for each line of the broad extraction (as trafilatura renders it:
     "- " list items, "| " table rows)."""
     n = len(lines)
@@ -199,8 +198,10 @@ def page_features(lines: list[str], precise: set[str], tree) -> list[list[float]
     words = [len(line.split()) for line in lines]
     page_words = sum(words) or 1
     precise_words = sum(w for w, k in zip(words, inside) if k)
-    page = PageText(tree)
-    found = [page.find(_probe(line)) for line in lines]
+    found, at = [], 0
+    for line in lines:  # in document order, mostly: each search starts where the last one ended
+        element, at = page.find(_probe(line), at)
+        found.append(element)
     within, share = _main_container(lines, found)
     caches = ({}, {})
     rows = []
