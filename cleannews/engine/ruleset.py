@@ -642,7 +642,7 @@ def validate(paths: Iterable[str | Path]) -> tuple[list[tuple[RuleSet, int]], li
 # names it as the removal's `rule`): stage -> labels.  --disable takes a stage (all of its
 # labels), a label, a name above labels (`no-article`) or their category (`boilerplate`); see
 # Rules.enabled.  Below the stages in OPEN_STAGES any name is taken: their labels name what
-# extraction or a model found (`model.html`) and change as models are added.
+# the classifier, extraction or a model found (`model.html`) and change as models are added.
 STAGE_LABELS = {
     "classifier": ("classifier.outside-article", "classifier.timestamp", "classifier.copyright"),
     "headline": ("headline",),
@@ -650,7 +650,7 @@ STAGE_LABELS = {
     "extract": ("extract.precision",),
     "model": (),
 }
-OPEN_STAGES = ("extract", "model")
+OPEN_STAGES = ("classifier", "extract", "model")
 
 
 def stage_names() -> set[str]:
