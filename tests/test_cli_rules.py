@@ -68,7 +68,9 @@ def test_list_table(run):
     for rule in ruleset.rules:
         assert by_id[rule.id][-1] == str(len(rule.drop) + len(rule.keep))
     assert result.stderr == f"cleannews: {len(ruleset.rules)} of {len(ruleset.rules)} rules " \
-                            f"({', '.join(f'{n} {k}' for k, n in sorted(count_kinds(ruleset.rules).items()))})\n"
+                            f"({', '.join(f'{n} {k}' for k, n in sorted(count_kinds(ruleset.rules).items()))}); " \
+                            f"{sum(len(i.entries) for i in ruleset.indexes):,} more site rule sets are read when a " \
+                            "page of their site comes (--site DOMAIN lists a site's)\n"
     assert "\x1b" not in result.stdout
     assert all(line == line.rstrip() for line in result.stdout.splitlines())
 

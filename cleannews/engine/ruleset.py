@@ -11,7 +11,15 @@ kinds, told by the key it carries:
 - trailer:  `kind: trailer` plus `pattern`/`phrases`: drop the matched block
             and everything after it, when it stands within the last `within`
             blocks;
-- selector: `selector`: a CSS selector whose HTML elements go before extraction.
+- selector: `selector` (CSS) or `xpath`: HTML elements that go before extraction;
+- body:     `kind: body` and a selector or XPath: where the article is on the site's pages
+            (a strong signal, not a cut: see cleannews.pipeline.site);
+- metadata: `kind: metadata`, `field` (title, author, date) and an XPath: read before
+            trafilatura's guesses.
+
+Site rule sets imported from elsewhere (`source:`, see cleannews.engine.ftr) carry no
+examples: their upstream tests them on live pages (`source.test_urls`), and a folder of them
+holding `index.tsv` is read one site at a time, when a page of that site comes (SiteIndex).
 
 Validation is strict because rule authors write hundreds of these: every
 mistake names the file, the line and the rule id, before any page is read.
@@ -41,11 +49,16 @@ CATEGORIES = frozenset({
     "caption", "copyright", "comments", "ads", "signin", "byline", "promo", "boilerplate",
 })
 MATCH_MODES = ("exact", "start", "end", "contains")
-FILE_KEYS = {"description", "category", "languages", "sites", "site", "sitename", "fingerprints", "rules"}
+FILE_KEYS = {"description", "category", "languages", "sites", "site", "subdomains", "sitename", "fingerprints",
+             "source", "rules"}
+SOURCE_KEYS = {"name", "file", "url", "commit", "licence", "test_urls", "not_used"}
 MATCHER_KEYS = {"pattern", "phrases", "match", "ignore_case", "max_words"}
 RULE_KEYS = MATCHER_KEYS | {"id", "category", "description", "languages", "sites", "kind",
-                            "start", "end", "max_blocks", "within", "selector", "drop", "keep"}
-KINDS = ("block", "span", "trailer", "selector")
+                            "start", "end", "max_blocks", "within", "selector", "xpath", "field", "drop", "keep"}
+KINDS = ("block", "span", "trailer", "selector", "body", "metadata")
+HTML_KINDS = ("selector", "body", "metadata")  # what runs on the page's tree, by CSS selector or XPath
+METADATA_FIELDS = ("title", "author", "date")
+INDEX_FILE = "index.tsv"  # in a folder of site rule sets: read one site at a time (see SiteIndex)
 # A pattern longer than this is refused: `regex` takes seconds to compile one of 10,000
 # alternatives (14 s for 100,000) and the literal analysis more; a list that long is `phrases:`
 MAX_PATTERN_CHARS = 20_000
@@ -67,6 +80,7 @@ class Rule:
     within: int = 12
     selector: str | None = None
     xpath: str | None = None
+    meta_field: str | None = None  # metadata: what the XPath reads (`field:`)
     drop: list = field(default_factory=list)
     keep: list = field(default_factory=list)
     ruleset: str = ""
@@ -94,6 +108,20 @@ class RuleSet:
     sitename: str | None = None
     fingerprints: tuple = ()
     named: tuple = ()  # (id, line) of every rule the file names, its invalid ones too (`validate`)
+    subdomains: bool = True  # `site` covers its subdomains too; False: the domain alone (and www.)
+    source: dict | None = None  # where imported rules come from (file, commit, licence)
+
+    def covers(self, host: str | None) -> bool:
+        """Whether this site rule set applies to pages of `host` (without its www.): `site:
+        example.com` to example.com and, unless `subdomains: false`, any subdomain;
+        `site: "*.example.com"` to the subdomains only (as Full-Text RSS's `.example.com.txt`)."""
+        return bool(host and self.site) and _covers(self.site, self.subdomains, host)
+
+
+def _covers(site: str, subdomains: bool, host: str) -> bool:
+    if site.startswith("*."):
+        return host.endswith(site[1:])
+    return host == site or (subdomains and host.endswith("." + site))
 
 
 class _Mapping(dict):
@@ -146,12 +174,103 @@ def builtin_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-def rule_files(root: Path) -> list[Path]:
+def rule_files(root: Path, indexed: bool = False) -> list[Path]:
+    """The rule files under `root` that load at start-up; with `indexed`, those of indexed
+    folders too (SiteIndex: what `validate` checks)."""
+    files, folders = _walk(root)
+    if indexed:
+        files += [p for folder in folders for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(files)
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Path]]:
+    """The rule files under `root` that load at start-up, and the folders that hold an
+    INDEX_FILE, whose files load one site at a time (not listed: thousands of them)."""
+    import os
+
     if root.is_file():
-        return [root]
+        return [root], []
     if not root.is_dir():
         raise RuleError(root, None, None, "no such rule file or folder")
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files, indexed = [], []
+    for folder, dirs, names in os.walk(root):
+        if INDEX_FILE in names:
+            indexed.append(Path(folder))
+            dirs.clear()
+            continue
+        dirs.sort()
+        files += [Path(folder, n) for n in names if n.endswith((".yaml", ".yml")) and Path(folder, n).is_file()]
+    return sorted(files), sorted(indexed)
+
+
+class SiteIndex:
+    """A folder of site rule sets, one file a site, with an INDEX_FILE naming each file's
+    site: the files are read when a page of their site comes, so that two thousand sites
+    cost nothing at start-up nor on the pages of other sites.  The index lines are
+    `site<TAB>subdomains (yes/no)<TAB>file<TAB>rule id prefix`; `#` starts a comment.
+    A loaded file is kept, as a rule set, for the rest of the run."""
+
+    def __init__(self, folder: Path, base: Path | None, entries: list[tuple[str, bool, str, str]]):
+        self.folder, self.base = folder, base
+        self.entries = entries
+        self.by_domain: dict[str, list[tuple[str, bool, str, str]]] = {}
+        for entry in entries:
+            self.by_domain.setdefault(entry[0].removeprefix("*."), []).append(entry)
+        self.loaded: dict[str, RuleSet] = {}
+        self.folder_name = str(folder.relative_to(base)) if base and folder != base else ""
+
+    @classmethod
+    def read(cls, folder: Path, base: Path | None) -> "SiteIndex":
+        path = folder / INDEX_FILE
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(path, None, None, f"cannot read: {exc}") from None
+        entries = []
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) != 4 or fields[1] not in ("yes", "no") or "/" in fields[2]:
+                raise RuleError(path, number, None, "an index line is: site, subdomains (yes or no), file, "
+                                                    f"rule id prefix, apart by tabs; not {line!r}")
+            entries.append((fields[0], fields[1] == "yes", fields[2], fields[3]))
+        return cls(folder, base, entries)
+
+    def name(self, file: str) -> str:
+        """The rule set name of one file, as eager loading names it ("sites/ftr/nytimes.com")."""
+        return str(Path(self.folder_name, file).with_suffix(""))
+
+    def files_for(self, host: str) -> list[str]:
+        labels = host.split(".")
+        found = []
+        for i in range(len(labels) - 1):
+            for site, subdomains, file, _ in self.by_domain.get(".".join(labels[i:]), ()):
+                if _covers(site, subdomains, host):
+                    found.append(file)
+        return found
+
+    def load(self, file: str) -> RuleSet:
+        if file not in self.loaded:
+            self.loaded[file] = load_file(self.folder / file, self.base)
+        return self.loaded[file]
+
+    def rule(self, rule_id: str) -> "Rule | None":
+        """The rule of this id, read from the files whose rules' ids start as it does (each
+        file's id prefix is in the index), the longest prefix first."""
+        files = sorted(((prefix, file) for _, _, file, prefix in self.entries if rule_id.startswith(prefix)),
+                       reverse=True)
+        return next((r for _, file in files for r in self.load(file).rules if r.id == rule_id), None)
+
+    def names(self) -> set[str]:
+        """What --disable may name in this folder: its rule sets and sites (rule ids: rule_known)."""
+        found = set()
+        for site, _, file, _ in self.entries:
+            parts = self.name(file).split("/")
+            found.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+            found.add(site)
+        return found
+
 
 
 def load_file(path: Path, root: Path | None = None, errors: list | None = None) -> RuleSet:
@@ -206,8 +325,10 @@ def _load_file(path: Path, root: Path | None, mistakes: _Mistakes) -> RuleSet:
     if not isinstance(data, dict):
         raise RuleError(path, 1, None, "a rule file must be a mapping with a `rules:` list")
     _check_keys(path, data, FILE_KEYS, None, mistakes)
-    site = mistakes.take(_opt, path, data, "site", str, None)
+    site = mistakes.take(_site, path, data, default=None)
+    source = mistakes.take(_source, path, data, default=None)
     defaults = {
+        "imported": source is not None,
         "category": mistakes.take(_opt, path, data, "category", str, None),
         "languages": mistakes.take(_str_list, path, data, "languages", None),
         "sites": [site] if site else mistakes.take(_str_list, path, data, "sites", None),
@@ -226,7 +347,34 @@ def _load_file(path: Path, root: Path | None, mistakes: _Mistakes) -> RuleSet:
     return RuleSet(name, path, rules, site=site,
                    sitename=mistakes.take(_opt, path, data, "sitename", str, None),
                    fingerprints=tuple(mistakes.take(_str_list, path, data, "fingerprints", None) or ()),
-                   named=tuple(named))
+                   named=tuple(named), subdomains=mistakes.take(_opt, path, data, "subdomains", bool, True),
+                   source=source)
+
+
+def _site(path: Path, data) -> str | None:
+    site = _opt(path, data, "site", str, None)
+    if site is not None and not regex.fullmatch(r"(?:\*\.)?[\w-]+(?:\.[\w-]+)*", site):
+        raise RuleError(path, data.line_of("site"), None,
+                        f"`site` must be a domain (example.com) or every subdomain of one (*.example.com), not {site!r}")
+    return site
+
+
+def _source(path: Path, data) -> dict | None:
+    """Where an imported rule set comes from: what its header says, so that a user can trace a
+    rule to its upstream file and licence."""
+    source = data.get("source")
+    if source is None:
+        return None
+    if not isinstance(source, dict):
+        raise RuleError(path, data.line_of("source"), None, "`source` must be a mapping (file, url, commit, licence)")
+    unknown = sorted(set(source) - SOURCE_KEYS, key=str)
+    if unknown:
+        raise RuleError(path, source.line, None,
+                        f"unknown key {unknown[0]!r} in `source` (known: {', '.join(sorted(SOURCE_KEYS))})")
+    for key in ("file", "licence"):
+        if not isinstance(source.get(key), str):
+            raise RuleError(path, source.line, None, f"`source` needs `{key}`: the upstream file and its licence")
+    return dict(source)
 
 
 def _rule(path: Path, item, defaults: dict, ruleset: str, mistakes: _Mistakes) -> Rule:
@@ -239,13 +387,20 @@ def _rule(path: Path, item, defaults: dict, ruleset: str, mistakes: _Mistakes) -
         raise RuleError(path, item.line, None, "a rule needs an `id` of letters, digits, '.', '-' or '_'")
     take = mistakes.take
     _check_keys(path, item, RULE_KEYS, rid, mistakes)
-    kind = item.get("kind") or ("span" if "start" in item else "selector" if "selector" in item else "block")
+    kind = item.get("kind") or ("span" if "start" in item
+                                else "selector" if "selector" in item or "xpath" in item else "block")
     if kind not in KINDS:
         take(_refuse, path, item.line, rid, f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
-    category = take(_opt, path, item, "category", str, defaults["category"], rid)
-    if category not in CATEGORIES:
-        take(_refuse, path, item.line, rid,
-             f"unknown or missing category {category!r} (one of {', '.join(sorted(CATEGORIES))})")
+    reads = kind in ("body", "metadata")  # a rule that finds, not removes: no category, no examples to drop
+    category = None
+    for key in ("category", "drop", "keep") if reads else ():
+        if key in item:
+            take(_refuse, path, item.line_of(key), rid, f"a {kind} rule removes nothing: it takes no `{key}`")
+    if not reads:
+        category = take(_opt, path, item, "category", str, defaults["category"], rid)
+        if category not in CATEGORIES:
+            take(_refuse, path, item.line, rid,
+                 f"unknown or missing category {category!r} (one of {', '.join(sorted(CATEGORIES))})")
     if not take(_opt, path, item, "description", str, None, rid):
         take(_refuse, path, item.line, rid, "a rule needs a `description` saying what it drops and why")
     languages = take(_str_list, path, item, "languages", rid) or defaults["languages"]
@@ -262,22 +417,70 @@ def _rule(path: Path, item, defaults: dict, ruleset: str, mistakes: _Mistakes) -
             else:
                 take(_refuse, path, item.line, rid, f"a span rule needs a `{key}` matcher mapping")
         rule.max_blocks = take(_opt, path, item, "max_blocks", int, 40, rid, default=40)
-    elif kind == "selector":
-        rule.selector = take(_opt, path, item, "selector", str, None, rid)
-        if not rule.selector:
-            take(_refuse, path, item.line, rid, "a selector rule needs a `selector`")
-        else:
-            rule.xpath = take(_selector_xpath, path, item.line_of("selector"), rid, rule.selector)
-    else:
+    elif kind in HTML_KINDS:
+        rule.selector, rule.xpath = take(_html_xpath, path, item, rid, kind, default=(None, None))
+        if kind == "metadata":
+            rule.meta_field = take(_opt, path, item, "field", str, None, rid)
+            if rule.meta_field not in METADATA_FIELDS:
+                take(_refuse, path, item.line, rid,
+                     f"a metadata rule needs a `field` (one of {', '.join(METADATA_FIELDS)}), not {rule.meta_field!r}")
+    elif kind in KINDS:
         rule.match = _matcher(path, item, rid, mistakes)
         rule.within = take(_opt, path, item, "within", int, 12, rid, default=12)
     for key in ("start", "end", "max_blocks") if kind != "span" else ():
         if key in item:
             take(_refuse, path, item.line, rid, f"`{key}` belongs to span rules only")
-    if not rule.drop or not rule.keep:
+    for key in ("selector", "xpath") if kind not in HTML_KINDS else ():
+        if key in item:
+            take(_refuse, path, item.line_of(key), rid, f"`{key}` belongs to {', '.join(HTML_KINDS)} rules only")
+    if "field" in item and kind != "metadata":
+        take(_refuse, path, item.line_of("field"), rid, "`field` belongs to metadata rules only")
+    if not reads and not defaults["imported"] and (not rule.drop or not rule.keep):
         take(_refuse, path, item.line, rid,
              "a rule needs `drop:` and `keep:` examples (what it must remove, what it must leave)")
     return rule
+
+
+def _html_xpath(path: Path, item, rid: str, kind: str) -> tuple[str | None, str]:
+    """The CSS selector (None for an XPath rule) and the XPath a selector, body or metadata
+    rule runs, checked as extraction runs it."""
+    if ("selector" in item) == ("xpath" in item):
+        raise RuleError(path, item.line, rid, f"a {kind} rule needs a `selector` (CSS) or an `xpath`: one of them")
+    key = "selector" if "selector" in item else "xpath"
+    value = _opt(path, item, key, str, None, rid)
+    if not value:
+        raise RuleError(path, item.line_of(key), rid, f"`{key}` must not be empty")
+    if key == "selector":
+        return value, _selector_xpath(path, item.line_of(key), rid, value)
+    problem = xpath_problem(value, elements=kind != "metadata")
+    if problem:
+        raise RuleError(path, item.line_of(key), rid, problem)
+    return None, value
+
+
+def xpath_problem(xpath: str, elements: bool = True) -> str | None:
+    """Why an XPath cannot serve as a rule, None when it can: it must compile, alone and each
+    member of its union (extraction runs the members a page can match), run on SAMPLE_PAGE,
+    and, with `elements`, select elements (not text, a number or attribute values).  The
+    same test serves loading and importing (cleannews.engine.ftr), so that what an import
+    writes, loading takes."""
+    from lxml import etree
+
+    from cleannews.pipeline.xpath_union import union_members
+
+    try:
+        compiled = [etree.XPath(e) for e in (xpath, *(member for _, member in union_members(xpath)))]
+    except etree.XPathError as exc:
+        return f"bad XPath {xpath!r}: {exc}"
+    for expression in compiled:
+        try:
+            found = expression(_sample_tree())
+        except etree.XPathError as exc:
+            return f"XPath {xpath!r} fails on a sample page: {exc}"
+        if elements and not (isinstance(found, list) and all(isinstance(e, etree._Element) for e in found)):
+            what = "text or attribute values" if isinstance(found, list) else "a string, number or boolean"
+            return f"XPath {xpath!r} selects {what}, not elements"
+    return None
 
 
 def _refuse(path: Path, line: int | None, rid: str | None, reason: str):
@@ -478,8 +681,10 @@ class Rules:
     rule sets apply to them instead of those whose fingerprints they hold.
     """
 
-    def __init__(self, sets: list[RuleSet], site: str | None = None, disabled=()):
+    def __init__(self, sets: list[RuleSet], site: str | None = None, disabled=(), indexes=(), keep=None):
         self.sets = sets
+        self.indexes = list(indexes)  # folders of site rule sets read one site at a time (SiteIndex)
+        self._keep = keep  # what a set read from an index keeps of its rules (--disable, languages)
         self.site = site
         self.disabled = frozenset(disabled)  # what --disable named (see `enabled`)
         self.lines = Lines()  # what each line's text worked out, shared by the pages this rule set cleans
@@ -496,14 +701,38 @@ class Rules:
     def sites_for(self, host: str | None, content: str) -> list[RuleSet]:
         """The site rule sets that apply: by URL host, else by `site`, else by the fingerprint
         phrases the content holds."""
-        site_sets = [s for s in self.sets if s.site]
         host = host or self.site
         if host:
-            return [s for s in site_sets if host == s.site or host.endswith("." + s.site)]
+            for index in self.indexes:
+                for file in index.files_for(host):
+                    self.add(index.load(file))
+            return [s for s in self.sets if s.covers(host)]
+        site_sets = [s for s in self.sets if s.site]
         if self._fingerprint_re is None:
             return []
         found = {s.name for m in self._fingerprint_re.finditer(content[:200_000]) for s in self._fingerprints[m.group()]}
         return [s for s in site_sets if s.name in found]
+
+    def add(self, rs: RuleSet) -> None:
+        """Take in a rule set read from an index, once, less what --disable left out."""
+        if any(s.path == rs.path for s in self.sets):
+            return
+        if self._keep is not None:
+            rs = self._keep(rs)
+            if rs is None:
+                return
+        self.sets.append(rs)
+        self.rules += rs.rules
+
+    def find(self, rule_id: str) -> Rule | None:
+        """The rule of this id, in the loaded sets or in an index (read then)."""
+        found = next((r for r in self.rules if r.id == rule_id), None)
+        for index in self.indexes if found is None else ():
+            found = index.rule(rule_id)
+            if found is not None:
+                self.add(index.load(found.path.name))
+                return next((r for r in self.rules if r.id == rule_id), None)
+        return found
 
     def enabled(self, label: str, category: str | None = None, stage: str | None = None) -> bool:
         """Whether a stage after the rules may make a removal it labels `label` (of `category`,
@@ -538,6 +767,8 @@ class Active:
         self.spans = [r for r in rules if r.kind == "span"]
         self.trailers = [r for r in rules if r.kind == "trailer"]
         self.selectors = [r for r in rules if r.kind == "selector"]
+        self.bodies = [r for r in rules if r.kind == "body"]
+        self.metadata = [r for r in rules if r.kind == "metadata"]
 
     @functools.cached_property
     def block_index(self) -> Index:
@@ -580,7 +811,7 @@ def load_rules(extra: Iterable[str | Path] = (), builtin: bool = True, disable: 
     disable = [disable] if isinstance(disable, str) else list(disable)
     languages = [languages] if isinstance(languages, str) else list(languages)
     roots = ([builtin_dir()] if builtin else []) + [Path(p) for p in extra]
-    sets, seen = [], {}
+    sets, seen, indexes = [], {}, []
     for root in roots:
         for rs in _load_root(root):
             for rule in rs.rules:
@@ -588,18 +819,32 @@ def load_rules(extra: Iterable[str | Path] = (), builtin: bool = True, disable: 
                 if duplicate is not None:
                     raise duplicate
             sets.append(rs)
+        indexes += _indexes(root)
     off = set(disable)
-    check_names(off, sets if builtin else sets + list(_load_root(builtin_dir())), "--disable")
+    if builtin:
+        check_names(off, sets, "--disable", indexes)
+    else:
+        check_names(off, sets + list(_load_root(builtin_dir())), "--disable", indexes + _indexes(builtin_dir()))
+    wanted = set(languages)
 
     def disabled(name: str) -> bool:
         return any(name == d or name.startswith(d.rstrip("/") + "/") for d in off)
 
-    sets = [s for s in sets if not disabled(s.name) and not (s.site and s.site in off)]
-    wanted = set(languages)
-    for s in sets:
+    def keep(s: RuleSet) -> RuleSet | None:
+        if disabled(s.name) or (s.site and s.site in off):
+            return None
         s.rules = [r for r in s.rules if r.id not in off and r.category not in off
                    and (not wanted or not r.languages or r.languages & wanted)]
-    return Rules(sets, site=site, disabled=off)
+        return s
+
+    sets = [s for s in map(keep, sets) if s is not None]
+    indexes = [i for i in indexes if not disabled(i.folder_name)]  # a folder of them all disabled
+    return Rules(sets, site=site, disabled=off, indexes=indexes, keep=keep)
+
+
+def _indexes(root: Path) -> list[SiteIndex]:
+    base = root if root.is_dir() else None
+    return [SiteIndex.read(folder, base) for folder in _walk(root)[1]]
 
 
 def _duplicate(seen: dict, path: Path, line: int, rid: str) -> RuleError | None:
@@ -618,7 +863,7 @@ def validate(paths: Iterable[str | Path]) -> tuple[list[tuple[RuleSet, int]], li
     sets, seen = [], {}
     for root in map(Path, paths):
         try:
-            files = rule_files(root)
+            files = rule_files(root, indexed=True)
         except RuleError as exc:
             errors.append(exc)
             continue
@@ -635,7 +880,38 @@ def validate(paths: Iterable[str | Path]) -> tuple[list[tuple[RuleSet, int]], li
             found.sort(key=lambda e: e.args_[1] or 0)
             errors += found
             sets.append((rs, len(found)))
+        if root.is_dir():
+            errors += _index_mistakes(root, [rs for rs, _ in sets])
     return sets, errors
+
+
+def _index_mistakes(root: Path, sets: list[RuleSet]) -> list[RuleError]:
+    """What an indexed folder under `root` says unlike its files: a file missing or not in the
+    index (it would never load), a site, scope or rule id prefix other than its file's."""
+    errors = []
+    by_path = {rs.path: rs for rs in sets}
+    for folder in _walk(root)[1]:
+        try:
+            index = SiteIndex.read(folder, root)
+        except RuleError as exc:
+            errors.append(exc)
+            continue
+        listed = set()
+        for number, (site, subdomains, file, prefix) in enumerate(index.entries, 1):
+            listed.add(file)
+            rs = by_path.get(folder / file)
+            where = f"{INDEX_FILE} entry {number} ({file})"
+            if rs is None:
+                errors.append(RuleError(folder / INDEX_FILE, None, None, f"{where}: no such rule file"))
+            elif (rs.site, rs.subdomains) != (site, subdomains) and not (site.startswith("*.") and rs.site == site):
+                errors.append(RuleError(rs.path, None, None, f"{where} says site {site!r} (subdomains "
+                                        f"{'yes' if subdomains else 'no'}), the file {rs.site!r}"))
+            elif any(not rid.startswith(prefix) for rid, _ in rs.named):
+                errors.append(RuleError(rs.path, None, None, f"{where}: a rule id does not start with {prefix!r}"))
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.name not in listed:
+                errors.append(RuleError(path, None, None, f"not in {INDEX_FILE} beside: it would never load"))
+    return errors
 
 
 # What the stages after the rules label their removals with (`explain` shows it, the JSON report
@@ -676,13 +952,18 @@ def known_names(sets: list[RuleSet]) -> set[str]:
     return names
 
 
-def check_names(names, sets: list[RuleSet], what: str) -> None:
-    """UnknownNameError for the first of `names` that names no rule, category or rule set of `sets`."""
+def check_names(names, sets: list[RuleSet], what: str, indexes=()) -> None:
+    """UnknownNameError for the first of `names` that names no rule, category or rule set of
+    `sets` or of the indexed folders `indexes` (a rule id there is looked up in its one file)."""
     if not names:
         return
     known = known_names(sets)
+    for index in indexes:
+        known |= index.names()
     for name in sorted(names):
-        if name.rstrip("/") not in known and not regex.fullmatch(rf"(?:{'|'.join(OPEN_STAGES)})\.[\w.-]+", name):
+        if name.rstrip("/") in known or any(index.rule(name) for index in indexes):
+            continue
+        if not regex.fullmatch(rf"(?:{'|'.join(OPEN_STAGES)})\.[\w.-]+", name):
             raise UnknownNameError(what, name, unknown_message(name, known, "rule id, category or rule set",
                                                                "nor a stage or a label of one")
                                    + f"; {what} takes rule ids and rule sets (cleannews rules list shows them), "
@@ -726,7 +1007,7 @@ def _load_root(root: Path):
 
     from cleannews import __version__
 
-    paths = rule_files(root)
+    paths = _walk(root)[0]  # an indexed folder's files load later, one site at a time (SiteIndex)
     base = root if root.is_dir() else None
     folder = cache_dir()
     cached = None
