@@ -145,17 +145,63 @@ def rules_validate(paths):
     notice(f"{rules_count} rules in {len(sets)} files: valid")
 
 
+@rules.group("import", epilog="""\b
+Examples:
+  cleannews rules import ftr ftr-site-config -o my-rules/ftr
+  cleannews clean page.html --url https://www.nytimes.com/... --rules my-rules/ftr
+""")
+def rules_import():
+    """Convert other tools' site rules into cleannews rule sets (ftr: a checkout of
+    https://github.com/fivefilters/ftr-site-config)."""
+
+
+@rules_import.command("ftr", epilog="""\b
+Examples:
+  cleannews rules import ftr ftr-site-config -o my-rules/ftr
+  cleannews rules import ftr ftr-site-config -o rules/sites/ftr   # refresh the shipped ones
+""")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the rule sets to (made if missing; an earlier import there is replaced).")
+def rules_import_ftr(folder, out):
+    """Convert FiveFilters' Full-Text RSS site configs (FOLDER: a checkout of
+    ftr-site-config) into one cleannews site rule set a site.
+
+    body, strip, strip_id_or_class, strip_image_src, title, author and date
+    become rules; test_url is kept in each file's `source:`; the other
+    directives (fetching, multi-page, string replacement) are listed in each
+    file as not used.  An XPath that cannot serve is one line on stderr (file,
+    line, directive, why) and the rest of its file is kept.  The summary
+    (files, rules, directives mapped and not, XPaths refused) goes to stderr.
+    Point --rules at OUT, or write into rules/sites/ftr to refresh the shipped ones.
+    """
+    from cleannews.engine.ftr import import_folder
+
+    try:
+        report = import_folder(folder, out)
+    except OSError as exc:
+        raise Failure(f"rules import ftr: {exc}", EXIT_USAGE) from None
+    for refused in report.refused:  # a duplicate line costs nothing: shown under -v
+        message = f"{_shown(folder / refused.file)}:{refused.line}: {refused.directive}: {refused.reason}"
+        if refused.what == "duplicate":
+            notice(message, verbose=True)
+        else:
+            click.echo(f"cleannews: {message}", err=True)
+    notice(f"{_shown(out)}: " + report.summary())
+
+
 def _select(ruleset, categories, language, site):
     from cleannews.pipeline.extract import host_of
 
     host = host_of(site) if site else None
+    covering = {s.name for s in ruleset.sites_for(host, "")} if host else None  # reads indexed sites' files
     chosen = []
     for r in ruleset.rules:
         if categories and r.category not in categories:
             continue
         if language and r.languages and language not in r.languages:
             continue
-        if host and not any(host == s or host.endswith("." + s) for s in r.sites):
+        if covering is not None and r.ruleset not in covering:
             continue
         chosen.append(r)
     return chosen
@@ -211,11 +257,18 @@ def rules_list(categories, language, site, as_json, extra_rules, no_builtin_rule
         table.add_column("languages or sites")
         table.add_column("examples", justify="right")
         for r in chosen:
-            table.add_row(r.id, r.category, r.kind, _scope(r), str(len(r.drop) + len(r.keep)))
+            table.add_row(r.id, r.category or "-", _kind(r), _scope(r), str(len(r.drop) + len(r.keep)))
         show(console, table)
-    kinds = Counter(r.kind for r in chosen)
+    kinds = Counter(_kind(r) for r in chosen)
+    indexed = sum(len(index.entries) for index in ruleset.indexes)
     notice(f"{len(chosen)} of {len(ruleset.rules)} rules"
-           + (f" ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})" if chosen else ""))
+           + (f" ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})" if chosen else "")
+           + (f"; {indexed:,} more site rule sets are read when a page of their site comes "
+              "(--site DOMAIN lists a site's)" if indexed and not site else ""))
+
+
+def _kind(r) -> str:
+    return f"metadata:{r.meta_field}" if r.kind == "metadata" else r.kind
 
 
 @rules.command("show", epilog=SHOW_EPILOG)
@@ -233,7 +286,7 @@ def rules_show(rule_id, extra_rules, no_builtin_rules, disable):
     from cleannews.runs.explain import make_console, show
 
     ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable)
-    rule = next((r for r in ruleset.rules if r.id == rule_id), None)
+    rule = ruleset.find(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (cleannews rules list shows them)"
@@ -243,7 +296,7 @@ def rules_show(rule_id, extra_rules, no_builtin_rules, disable):
     grid.add_column(style="bold")
     grid.add_column()
     for key, value in (("file", _where(rule.path, rule.line)), ("rule set", rule.ruleset),
-                       ("kind", rule.kind), ("category", rule.category),
+                       ("kind", _kind(rule)), ("category", rule.category or "- (removes nothing)"),
                        ("languages", ", ".join(sorted(rule.languages)) if rule.languages else "any"),
                        ("sites", ", ".join(rule.sites) or "any"), ("limits", _limits(rule)),
                        ("description", rule.description)):
@@ -271,8 +324,8 @@ def rules_show(rule_id, extra_rules, no_builtin_rules, disable):
 
 
 def _limits(rule) -> str:
-    if rule.kind == "selector":
-        return f"selector {rule.selector!r}"
+    if rule.kind in ("selector", "body", "metadata"):
+        return f"selector {rule.selector!r}" if rule.selector else f"XPath {rule.xpath!r}"
     if rule.kind == "span":
         return (f"at most {rule.max_blocks} blocks from start to end; "
                 f"start {_words(rule.start)}, end {_words(rule.end)}")
