@@ -192,14 +192,18 @@ def _walk(root: Path) -> tuple[list[Path], list[Path]]:
         return [root], []
     if not root.is_dir():
         raise RuleError(root, None, None, "no such rule file or folder")
-    files, indexed = [], []
-    for folder, dirs, names in os.walk(root):
-        if INDEX_FILE in names:
-            indexed.append(Path(folder))
-            dirs.clear()
+    files, indexed, folders = [], [], [root]
+    while folders:
+        folder = folders.pop()
+        if (folder / INDEX_FILE).is_file():  # not listed: its thousands of files cost at every start
+            indexed.append(folder)
             continue
-        dirs.sort()
-        files += [Path(folder, n) for n in names if n.endswith((".yaml", ".yml")) and Path(folder, n).is_file()]
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    folders.append(Path(entry.path))
+                elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                    files.append(Path(entry.path))
     return sorted(files), sorted(indexed)
 
 
@@ -210,18 +214,20 @@ class SiteIndex:
     `site<TAB>subdomains (yes/no)<TAB>file<TAB>rule id prefix`; `#` starts a comment.
     A loaded file is kept, as a rule set, for the rest of the run."""
 
-    def __init__(self, folder: Path, base: Path | None, entries: list[tuple[str, bool, str, str]]):
+    def __init__(self, folder: Path, base: Path | None):
         self.folder, self.base = folder, base
-        self.entries = entries
-        self.by_domain: dict[str, list[tuple[str, bool, str, str]]] = {}
-        for entry in entries:
-            self.by_domain.setdefault(entry[0].removeprefix("*."), []).append(entry)
         self.loaded: dict[str, RuleSet] = {}
         self.folder_name = str(folder.relative_to(base)) if base and folder != base else ""
 
     @classmethod
     def read(cls, folder: Path, base: Path | None) -> "SiteIndex":
-        path = folder / INDEX_FILE
+        """The index of `folder`, read (and its mistakes raised) when first asked: a run of pages
+        without a URL never reads it."""
+        return cls(folder, base)
+
+    @functools.cached_property
+    def entries(self) -> list[tuple[str, bool, str, str]]:
+        path = self.folder / INDEX_FILE
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -235,7 +241,14 @@ class SiteIndex:
                 raise RuleError(path, number, None, "an index line is: site, subdomains (yes or no), file, "
                                                     f"rule id prefix, apart by tabs; not {line!r}")
             entries.append((fields[0], fields[1] == "yes", fields[2], fields[3]))
-        return cls(folder, base, entries)
+        return entries
+
+    @functools.cached_property
+    def by_domain(self) -> dict[str, list[tuple[str, bool, str, str]]]:
+        found: dict[str, list] = {}
+        for entry in self.entries:
+            found.setdefault(entry[0].removeprefix("*."), []).append(entry)
+        return found
 
     def name(self, file: str) -> str:
         """The rule set name of one file, as eager loading names it ("sites/ftr/nytimes.com")."""
@@ -255,12 +268,15 @@ class SiteIndex:
             self.loaded[file] = load_file(self.folder / file, self.base)
         return self.loaded[file]
 
-    def rule(self, rule_id: str) -> "Rule | None":
-        """The rule of this id, read from the files whose rules' ids start as it does (each
-        file's id prefix is in the index), the longest prefix first."""
+    def rules_like(self, rule_id: str) -> list[Rule]:
+        """The rules of the files whose rules' ids start as `rule_id` does (each file's id prefix
+        is in the index), the longest prefix first: where a rule of that id would be."""
         files = sorted(((prefix, file) for _, _, file, prefix in self.entries if rule_id.startswith(prefix)),
                        reverse=True)
-        return next((r for _, file in files for r in self.load(file).rules if r.id == rule_id), None)
+        return [r for _, file in files for r in self.load(file).rules]
+
+    def rule(self, rule_id: str) -> "Rule | None":
+        return next((r for r in self.rules_like(rule_id) if r.id == rule_id), None)
 
     def names(self) -> set[str]:
         """What --disable may name in this folder: its rule sets and sites (rule ids: rule_known)."""
@@ -893,6 +909,7 @@ def _index_mistakes(root: Path, sets: list[RuleSet]) -> list[RuleError]:
     for folder in _walk(root)[1]:
         try:
             index = SiteIndex.read(folder, root)
+            index.entries  # noqa: B018 - read now, to report its mistakes here
         except RuleError as exc:
             errors.append(exc)
             continue
@@ -963,6 +980,7 @@ def check_names(names, sets: list[RuleSet], what: str, indexes=()) -> None:
     for name in sorted(names):
         if name.rstrip("/") in known or any(index.rule(name) for index in indexes):
             continue
+        known |= {r.id for index in indexes for r in index.rules_like(name)}  # the closest ids are there
         if not regex.fullmatch(rf"(?:{'|'.join(OPEN_STAGES)})\.[\w.-]+", name):
             raise UnknownNameError(what, name, unknown_message(name, known, "rule id, category or rule set",
                                                                "nor a stage or a label of one")

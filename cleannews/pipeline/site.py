@@ -23,6 +23,7 @@ STRIP_SHARE = 0.5  # a strip taking more of the article's text than this is stal
 MIN_ARTICLE_CHARS = 500  # a body under this is too small to measure strips against: the page's text is
 MAX_TITLE_CHARS = 400  # a metadata match longer than this took a block of text, not a title
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -124,7 +125,9 @@ def _value(rule: Rule, result) -> str | None:
         return None
     if rule.meta_field == "date":
         return _date(texts[0])
-    return "; ".join(texts) if rule.meta_field == "author" else texts[0]
+    if rule.meta_field == "author":  # "By Jane Doe", as a byline has it; trafilatura gives the name
+        return "; ".join(dict.fromkeys(_BY.sub("", t) for t in texts))
+    return texts[0]
 
 
 def _date(text: str) -> str | None:
