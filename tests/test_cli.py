@@ -77,3 +77,24 @@ def test_the_output_formats_are_defined_once():
     assert cleannews.config.FORMATS is FORMATS and tuple(SUFFIX) == FORMATS
     assert choices(batch) == FORMATS
     assert choices(clean) == (*FORMATS, "jsonl")  # and a corpus streamed record by record
+
+
+def test_clean_json_has_every_page_key_null_when_the_page_does_not_say(run):
+    """A page without a title (the readability suite's base-url, as text) still has `title`."""
+    import json
+
+    from cleannews.corpus.write import PAGE_KEYS
+
+    page = ROOT / "benchmarks" / "data" / "readability" / "text" / "base-url.txt"
+    report = json.loads(run("clean", page, "--format", "json").stdout)
+    assert report["title"] is None and report["date"] is None and report["tags"] is None
+    assert list(report)[:len(PAGE_KEYS) + 2] == ["text", "source", *PAGE_KEYS]
+    seed = json.loads(run("clean", PAGE, "--format", "json").stdout)
+    assert list(seed)[:len(PAGE_KEYS) + 2] == list(report)[:len(PAGE_KEYS) + 2] and seed["title"]
+
+
+def test_every_field_html_extraction_reads_is_a_page_key():
+    from cleannews.corpus.write import PAGE_KEYS
+    from cleannews.pipeline.extract import META_FIELDS
+
+    assert set(META_FIELDS) <= set(PAGE_KEYS)

@@ -17,11 +17,23 @@ SUFFIX = {"txt": ".txt", "json": ".json", "md": ".md"}  # the output formats of 
 FORMATS = tuple(SUFFIX)  # the one list: --format, the `format` setting and render take these
 
 
+# What the page says of itself, on every document (null where it does not say), so that a reader
+# of a corpus can write `d["title"]` without guarding each key: trafilatura's fields for HTML
+# (pipeline.extract.META_FIELDS), the headline of a text, the language.
+PAGE_KEYS = ("title", "author", "date", "sitename", "url", "hostname", "description", "categories", "tags", "image",
+             "pagetype", "paywall", "language")
+# What marks a document a corpus user may want to filter out, counted in the batch summary: only
+# present when raised (an `empty` document is counted on its own).
+FLAGS = ("over_removal", "paywall", "invalid_bytes", "rule_errors")
+
+
 def metadata(doc: Document) -> dict:
-    """What the page is and what was removed from it, and why."""
+    """What the page is and what was removed from it, and why, every page key in the same place."""
     kept_chars = sum(len(b.text) for b in doc.kept)
     removed = doc.removed
-    meta = {"source": doc.source, **doc.metadata, "kind": doc.kind, "encoding": doc.encoding,
+    page = {key: doc.metadata.get(key) for key in PAGE_KEYS}
+    meta = {"source": doc.source, **page, **{k: v for k, v in doc.metadata.items() if k not in page},
+            "kind": doc.kind, "encoding": doc.encoding,
             "site_rules": doc.site_rules,
             "stats": {"blocks": len(doc.blocks), "kept_blocks": len(doc.kept),
                       "kept_chars": kept_chars, "removed_chars": sum(len(r.text) for r in removed)},
