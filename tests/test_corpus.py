@@ -176,7 +176,7 @@ def test_resume_trusts_only_complete_outputs(tmp_path, run, seed):
     assert result.exit_code == 0
     assert (out / "p2.txt").read_text(encoding="utf-8") == seed["clean"]
     assert os.stat(out / "p0.txt").st_mtime == 1  # complete, left alone
-    assert "1 pages cleaned" in result.stderr and "already complete" in result.stderr
+    assert "1 page cleaned" in result.stderr and "already complete" in result.stderr
 
 
 def test_clean_jsonl_streams_record_by_record(seed):
@@ -283,3 +283,52 @@ def test_clean_jsonl_goes_on_past_a_lone_surrogate(tmp_path, run):
                             capture_output=True, text=True, encoding="utf-8")
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["r1", "r2\ud800", "r3"]
+
+
+# ---- a corpus stays a corpus whatever bytes its strings hold (issue 20 item 3) -------------
+
+def corpus_with_invalid_bytes(seed_raw: str) -> bytes:
+    """Three records of real pages: the first with a byte that is no UTF-8 in its id, the second
+    with one in its text, the third whole."""
+    texts = [seed_raw] + [p.read_text(encoding="utf-8") for p in PAGES[:2]]
+    lines = [json.dumps({"id": f"r{i}", "text": t}, ensure_ascii=False).encode() for i, t in enumerate(texts)]
+    lines[0] = lines[0].replace(b'"r0"', b'"r\xff0"')
+    lines[1] = lines[1].replace(b'"text": "', b'"text": "\xfe', 1)
+    return b"\n".join(lines) + b"\n"
+
+
+@pytest.mark.parametrize("suffix, squeeze", [("", bytes), (".gz", gzip.compress), (".zst", zstandard.compress)])
+def test_a_corpus_with_invalid_bytes_stays_a_corpus_and_flags_them(tmp_path, run, seed, suffix, squeeze):
+    src = tmp_path / f"u.jsonl{suffix}"
+    src.write_bytes(squeeze(corpus_with_invalid_bytes(seed["raw"].read_text(encoding="utf-8"))))
+    result = run("batch", src, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [src.name]  # not u.txt
+    assert "3 pages cleaned, 0 errors, 2 pages flagged invalid_bytes" in result.stderr
+    with (gzip.open if suffix == ".gz" else zstandard.open if suffix == ".zst" else open)(
+            tmp_path / "out" / src.name, "rb") as fh:
+        out = [json.loads(line) for line in fh.read().splitlines()]
+    assert [r["id"] for r in out] == ["r\ufffd0", "r1", "r2"]
+    assert out[0]["text"] == seed["clean"]
+    assert [r["cleannews"].get("invalid_bytes") for r in out] == [
+        {"count": 1, "fields": ["id"]}, {"count": 1, "fields": ["text"]}, None]
+
+
+def test_clean_streams_a_corpus_with_invalid_bytes_as_a_corpus(tmp_path, seed):
+    src = tmp_path / "u.jsonl"
+    src.write_bytes(corpus_with_invalid_bytes(seed["raw"].read_text(encoding="utf-8")))
+    result = subprocess.run([sys.executable, "-m", "cleannews", "clean", src], capture_output=True)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 3 and out[1]["cleannews"]["invalid_bytes"] == {"count": 1, "fields": ["text"]}
+
+
+def test_every_record_carries_every_page_key(tmp_path, run, seed):
+    from cleannews.corpus.write import PAGE_KEYS
+
+    src = tmp_path / "c.jsonl"
+    write_jsonl(src, corpus_records(8, seed["raw"].read_text(encoding="utf-8")), bad=False)
+    assert run("batch", src, "-o", tmp_path / "out").exit_code == 0
+    for record in read_jsonl(tmp_path / "out" / "c.jsonl"):
+        assert [key for key in PAGE_KEYS if key not in record["cleannews"]] == []
+    assert read_jsonl(tmp_path / "out" / "c.jsonl")[1]["cleannews"]["author"] is None

@@ -74,12 +74,13 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
                       limits=limits(max_bytes, timeout, max_removed), report=report, drop_failed=drop_failed,
                       include=include, exclude=exclude)
     quiet = global_flag("quiet")
+    named = set(sources)  # a file named on the command line and not cleaned is always said
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with progress_bar(enabled=False if quiet else None) as progress:
             summary = run_batch(list(sources), output, options, progress=progress,
                                 on_skip=lambda path, why: notice(f"{printable(str(path))}: {why}; skipped",
-                                                                 verbose=True),
+                                                                 verbose=path not in named),
                                 on_done=lambda path, target: notice(f"{printable(str(path))}: cleaned into "
                                                                     f"{printable(str(target))}", verbose=True))
     except (KeyboardInterrupt, _Terminated) as exc:

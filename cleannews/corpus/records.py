@@ -57,6 +57,8 @@ def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits 
         clean_document(doc, ruleset, limits=limits)
     except InputError as exc:  # say which record, by line
         raise InputError(record.source, exc.reason, record.line) from None
+    if record.invalid_bytes:
+        doc.metadata["invalid_bytes"] = record.invalid_bytes
     out = {k: v for k, v in record.data.items() if not isinstance(v, bytes)}
     out[fields.text] = doc.text
     meta = report_of(metadata(doc), report)
@@ -92,6 +94,8 @@ def failed_record(record: Record, fields: Fields, error: str) -> dict:
     if fields.text not in out and any(isinstance(v, bytes) for v in data.values()):
         out[fields.text] = ""  # a WARC response: no text was there to keep
     out["cleannews"] = {"error": error}
+    if record.invalid_bytes:
+        out["cleannews"]["invalid_bytes"] = record.invalid_bytes
     return out
 
 

@@ -11,6 +11,7 @@ import bz2
 import io
 import json
 import lzma
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ class Record:
     source: str
     line: int  # JSONL line or WARC record number, 1-based
     data: dict
+    invalid_bytes: dict | None = None  # bytes of the line that were no UTF-8: {"count", "fields"}
 
 
 def compression(head: bytes) -> str | None:
@@ -152,15 +154,8 @@ def classify(path: Path, skip: bool = False) -> tuple[str, str | None]:
             return ("page" if compression(fh.read(8)) in (None, "gz") else "jsonl"), None
     if head.startswith(b"WARC/"):
         return "warc", None
-    first, newline = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].strip(), b"\n" in head
-    if first.startswith(b"{"):
-        try:
-            if isinstance(json.loads(first), dict):
-                return "jsonl", None
-        except ValueError:
-            # a long first record runs past 4096 bytes; a page rarely starts with '{"'
-            if first.startswith(b'{"') and (len(first) >= 4000 or not newline):
-                return "jsonl", None
+    if _jsonl(head):
+        return "jsonl", None
     if skip:
         from cleannews.corpus.filetype import not_a_page
 
@@ -171,6 +166,25 @@ def classify(path: Path, skip: bool = False) -> tuple[str, str | None]:
         if why:
             return "skip", why
     return "page", None
+
+
+def _jsonl(head: bytes) -> bool:
+    """Whether the first line is a JSON object, whatever bytes its strings hold: an invalid byte
+    in a record is that record's flaw (see parse_record), never a reason to read a corpus as
+    one page."""
+    first, newline = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].strip(), b"\n" in head
+    if not first.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(first.decode("utf-8", errors="replace")), dict)
+    except ValueError:
+        # a long first record runs past 4096 bytes; a page rarely starts with '{"'
+        return bool(_OBJECT_START.match(first)) and (len(first) >= 4000 or not newline)
+
+
+_OBJECT_START = re.compile(rb'\{\s*"')
+_MISSING = object()
+_UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that was no UTF-8, as surrogateescape keeps it
 
 
 def jsonl_lines(fh, source: str, max_bytes: int | None = None):
@@ -188,7 +202,7 @@ def jsonl_lines(fh, source: str, max_bytes: int | None = None):
             yield number, InputError(source, f"{why} after line {number - 1}; reading goes on at the next "
                                              "frame, the lines between are lost", number)
             continue
-        line = raw.decode("utf-8", errors="replace").strip()
+        line = raw.decode("utf-8", errors="surrogateescape").strip()  # parse_record replaces and flags them
         if line:
             yield number, line
 
@@ -214,13 +228,21 @@ def raw_lines(fh, source: str, max_bytes: int | None = None):
 
 
 def parse_record(source: str, number: int, line: str) -> Record:
+    """The record on one line.  Bytes that were no UTF-8 (kept by jsonl_lines as surrogateescape
+    characters) become U+FFFD, and the record says how many and in which fields: one bad byte
+    costs that byte, not the record."""
+    bad = len(_UNDECODED.findall(line))
     try:
-        data = json.loads(line)
+        data = json.loads(_UNDECODED.sub("\ufffd", line) if bad else line)
     except ValueError as exc:
         raise InputError(source, f"not valid JSON ({exc.msg} at column {exc.colno})", number) from None
     if not isinstance(data, dict):
         raise InputError(source, f"a JSON {type(data).__name__}, not an object", number)
-    return Record(source, number, data)
+    if not bad:
+        return Record(source, number, data)
+    as_read = json.loads(line)  # the same record with the bytes as they were: the fields that differ hold them
+    fields = [key for key, value in data.items() if as_read.get(key, _MISSING) != value]
+    return Record(source, number, data, {"count": bad, "fields": fields})
 
 
 def jsonl_records(path: Path, source: str | None = None, max_bytes: int | None = None):

@@ -33,7 +33,7 @@ from cleannews.corpus.streams import (
     parse_record,
     warc_records,
 )
-from cleannews.corpus.write import SUFFIX, atomic_open, atomic_write, json_text, metadata, render
+from cleannews.corpus.write import FLAGS, SUFFIX, atomic_open, atomic_write, json_text, metadata, render
 from cleannews.document import Document
 from cleannews.engine.ruleset import RuleSpec
 from cleannews.errors import CleannewsError, InputError, RefusedError, printable
@@ -43,6 +43,7 @@ from cleannews.runs.pool import WORKER, Inline, Pool, start_worker
 CHUNK = 32  # records per task: large enough to amortise the pool, small enough to stream
 PAGE_CHUNK = 8  # pages per task: a page is cleaned in a few ms, about what sending it costs
 ERRORS = "errors.jsonl"
+LEFT_OUT = "left out by --include/--exclude"  # why a file named as a source is not cleaned, when a glob says so
 _TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # what atomic_open leaves if killed mid-write
 
 
@@ -66,7 +67,7 @@ class Summary:
     kept_chars: int = 0
     removed_chars: int = 0
     empty: int = 0
-    over_removal: int = 0  # documents the rules would gut (see Limits.max_removed)
+    flags: Counter = field(default_factory=Counter)  # documents by the flags in their metadata (write.FLAGS)
     errors: int = 0
     skipped: int = 0  # WARC records that are not HTML responses
     resumed: int = 0  # outputs already complete, left alone by --resume
@@ -79,7 +80,7 @@ class Summary:
         self.kept_chars += stats["kept"]
         self.removed_chars += stats["removed"]
         self.empty += stats["empty"]
-        self.over_removal += stats["over_removal"]
+        self.flags.update(stats["flags"])
         self.categories.update(stats["categories"])
         self.rules.update(stats["rules"])
 
@@ -91,7 +92,7 @@ def doc_stats(doc: Document) -> dict:
         categories[r.category] += len(r.text)
         rules[r.rule] += len(r.text)
     return {"kept": sum(len(b.text) for b in doc.kept), "removed": sum(categories.values()),
-            "empty": not doc.kept, "over_removal": "over_removal" in doc.metadata,
+            "empty": not doc.kept, "flags": [flag for flag in FLAGS if doc.metadata.get(flag)],
             "categories": categories, "rules": rules}
 
 
@@ -203,7 +204,8 @@ def plan_entries(sources: list[Path], output: Path, fmt: str, include=(), exclud
     their source (d1/page.txt.txt, d2/page.txt.txt).  The names depend only on
     the inputs, so a rerun and `--resume` find the same ones.  `skip(path,
     why)` hears of files that are no page; `fail(path, why)` of entries that
-    cannot be read.
+    cannot be read.  A file named in `sources` is never passed over in silence: a FIFO or device
+    named there goes to `fail`, and one that --include/--exclude leave out to `skip` as LEFT_OUT.
     """
     skip = skip or (lambda path, why: None)
     fail = fail or (lambda path, why: None)
@@ -213,16 +215,18 @@ def plan_entries(sources: list[Path], output: Path, fmt: str, include=(), exclud
             found += [(number, path, path.relative_to(src)) for path in walk(src, skip, fail)]
             continue
         problem = file_problem(src)
-        if problem:
-            (skip if problem[0] == "skip" else fail)(src, problem[1])
+        if problem:  # named on the command line: a FIFO or device there is a mistake, said as an error
+            fail(src, f"{problem[1]}: name a page, a corpus or a folder" if problem[0] == "skip" else problem[1])
         else:
             found.append((number, src, Path(src.name)))
     planned = []
     for number, path, rel in found:
-        posix = rel.as_posix()
-        if include and not any(fnmatch.fnmatch(posix, g) or fnmatch.fnmatch(rel.name, g) for g in include):
-            continue
-        if any(fnmatch.fnmatch(posix, g) or fnmatch.fnmatch(rel.name, g) for g in exclude):
+        def matches(globs, posix=rel.as_posix(), name=rel.name) -> bool:
+            return any(fnmatch.fnmatch(posix, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+        if (include and not matches(include)) or matches(exclude):
+            if path == sources[number]:
+                skip(path, LEFT_OUT)
             continue
         try:
             kind, why = classify(path, skip=True)
@@ -414,8 +418,8 @@ class _Sink:
 def run_batch(sources: list[Path], output: Path, options: Options, progress=None, on_skip=None,
               on_done=None) -> Summary:
     """Clean everything under `sources` into `output`, telling `progress` (see summary.progress_bar),
-    `on_skip(path, why)` of each file that is no page and `on_done(path, target)` of each page
-    written."""
+    `on_skip(path, why)` of each file that is no page (or a named one a glob leaves out) and
+    `on_done(path, target)` of each page written."""
     from cleannews.runs.summary import Silent
 
     progress = progress or Silent()
@@ -427,7 +431,8 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
     early: list[dict] = []
 
     def skipped(path, why) -> None:
-        summary.skipped_files[why.split(",")[0].split(" (")[0]] += 1
+        if why != LEFT_OUT:  # chosen by the user, not a file that is no page
+            summary.skipped_files[why.split(",")[0].split(" (")[0]] += 1
         if on_skip is not None:
             on_skip(path, why)
 
