@@ -318,3 +318,12 @@ def test_site_rules_on_real_pages(name, prefix, ruleset, body):
         assert sum(map(found.holds, lines)) >= 0.8 * len(lines)
     assert site.site_metadata(tree, active).get("title")
     assert site.usable_strips(tree, active, page.content)[1] == []
+
+
+def test_a_strip_that_selects_text_on_some_page_selects_its_elements_only(tmp_path):
+    """Checked on the sample page, `//*[@data-x]/@data-x` selected nothing; on a page it selects text,
+    which extraction cannot drop: only the elements are given."""
+    active = active_of(tmp_path, "- {id: x.mixed, xpath: '//footer | //*[@data-x]/@data-x', description: d}\n")
+    [rule] = active.selectors
+    found = rule.select(page_of(PAGE.replace("<footer>", '<footer data-x="1">')))
+    assert [e.tag for e in found] == ["footer"]

@@ -86,17 +86,22 @@ class Rule:
     ruleset: str = ""
 
     def select(self, tree, compiled=None, source: str = "<page>") -> list:
-        """The elements of `tree` this selector rule matches; `compiled`: its XPath compiled, or the
-        part of it that can match this page.  A selector that cannot be evaluated on a page raises
+        """The elements of `tree` this selector or body rule matches (what a metadata rule reads);
+        `compiled`: its XPath compiled, or the part of it that can match this page.  A selector that cannot be evaluated on a page raises
         InputError naming the page and the rule: lxml's own error cannot cross from a worker
         process to the one that reports it, and would end the worker instead of the page."""
         from lxml import etree
 
         try:
-            return (compiled or etree.XPath(self.xpath))(tree)
+            found = (compiled or etree.XPath(self.xpath))(tree)
         except etree.XPathError as exc:
             raise InputError(source, f"selector rule {self.id!r} ({self.path}:{self.line}) "
                                      f"cannot be evaluated: {exc}") from None
+        if self.kind == "metadata":
+            return found
+        # elements only: an XPath may select text on some pages (`//nav | //p/text()`) and not on
+        # the sample page it was checked on
+        return [e for e in found if isinstance(getattr(e, "tag", None), str)] if isinstance(found, list) else []
 
 
 @dataclass
