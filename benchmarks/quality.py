@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Quality benchmark for cleannews: the referee's numbers, reproduced in one run.
 
-    python benchmarks/quality.py                         # both sets, every row
+    python benchmarks/quality.py                         # all three sets, every row
     python benchmarks/quality.py --sets readability      # one set
     python benchmarks/quality.py --only cleannews        # some rows: cleannews,trafilatura,readability,c4,asis
     CLEANNEWS=/path/to/cleannews python benchmarks/quality.py
 
-Data: two sets of real pages, each with html/<id>.html.gz (the raw pages), text/<id>.txt
+Data: three sets of real pages, each with html/<id>.html.gz (the raw pages), text/<id>.txt
 (every visible line of each page, boilerplate included) and ground-truth.json (the
 article bodies): data/scrapinghub, the 181 pages of ScrapingHub's article-extraction
-benchmark (MIT, see its LICENSE), and data/readability, 121 pages of Mozilla
+benchmark (MIT, see its LICENSE), data/readability, 121 pages of Mozilla
 Readability's test suite (Apache-2.0, see its LICENSE; its truth is Readability's own
-output, photo captions included, and names each page's title).  Same data and the same metric as the referee (shared/bench/score.py):
+output, photo captions included, and names each page's title), and data/wcxb, the 709
+article pages of WCXB's development split (CC-BY-4.0, see its LICENSE; 2025-26, about
+1,200 sites, main content reviewed by hand).  Same data and the same metric as the referee (shared/bench/score.py):
 4-gram shingles of \\w+ tokens, per-page TP/FP/FN normalised to sum 1, precision and
 recall averaged over pages, F1 of the averages; "appeal lines" are output lines not in
 the article body that read like a subscription, newsletter, donation or sign-in appeal.
@@ -52,7 +54,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
-SETS = ("scrapinghub", "readability")
+SETS = ("scrapinghub", "readability", "wcxb")
 ARTICLE_WORDS = 100  # an extraction this long found an article: cleannews giving nothing must say why
 
 # ---------------------------------------------------------------- the metric (as in score.py)

@@ -16,18 +16,22 @@ readability's truth keeps photo captions and credits, so its captions are labell
 article; scrapinghub's and wcxb's leave them out.
 
 A line weighs its share of its page's words, so that each page counts once, as the
-metric averages pages.  Copies of a fifth of the pages are added with the precise pass
-failed (it kept nothing): a model that has never seen the precise pass fail learns to
-drop whole articles when it does.
+metric averages pages.  HTML: copies of a fifth of the pages are added with the precise
+pass failed (it kept nothing): a model that has never seen the precise pass fail learns
+to drop whole articles when it does.  Text: each page is added again as cleaning leaves
+it (its article lines and what lies between them, a blank line between blocks), so that
+cleaning clean text keeps it: a corpus is cleaned in several passes.
 
-The thresholds for --favor are read off the leave-one-set-out predictions: `balanced`
-maximises the mean F1 of the three left-out sets; `recall` keeps the recall within 0.002
-of keeping every line; `precision` is the highest threshold that costs at most 0.01
-recall against `balanced`.  Fixed seed, one thread: the same data makes the same file.
+The thresholds for --favor are read off the leave-one-set-out predictions (mean over the
+three left-out sets): `balanced` is the lowest threshold whose F1 is within 0.002 of the
+best (recall first); `recall` loses at most 0.01 recall against keeping every line;
+`precision` is the highest threshold that costs at most 0.01 recall against `balanced`.
+Fixed seed, one thread: the same data makes the same file.
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import pickle
@@ -43,7 +47,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 SETS = ("scrapinghub", "readability", "wcxb")
-MODEL = HERE.parent / "cleannews" / "models" / "html.json"
+MODELS = HERE.parent / "cleannews" / "models"
 SEED = 20261204
 TOKEN = re.compile(r"\w+")
 PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=31, max_depth=6, min_data_in_leaf=40,
@@ -51,6 +55,9 @@ PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=31, max_depth=6
               deterministic=True, num_threads=1, verbosity=-1, force_row_wise=True)
 ROUNDS = 300
 FAILED_SHARE = 0.2  # of the pages, copied with the precise pass failed
+BALANCED_SLACK = 0.002  # balanced: the lowest threshold whose mean F1 is this close to the best one
+RECALL_SLACK = 0.01  # recall: the highest threshold losing at most this much recall against keeping every line
+PRECISION_COST = 0.01  # precision: the highest threshold costing at most this much recall against balanced
 
 
 def tokens(text: str) -> list[str]:
@@ -66,27 +73,60 @@ def label(line: str, truth_grams: set, truth_joined: str) -> int:
 
 
 def page_rows(job):
-    """(set, key, lines, rows, rows with the precise pass failed, labels) of one page."""
-    name, key, url, truth = job
+    """(set, key, lines, rows, copies, labels) of one page; `copies`: (lines, rows, labels, share)
+    of variants of the page that training adds with that probability."""
+    kind, name, key, url, truth = job
     from cleannews.api import load_rules
     from cleannews.document import Document
-    from cleannews.pipeline import decode, extract, features, prepare_html
 
     rules = _rules(load_rules)
-    doc = Document(source=key, data=gzip.decompress((DATA / name / "html" / f"{key}.html.gz").read_bytes()), url=url)
-    try:
-        decode.decode(doc)
-        tree, _, _ = prepare_html(doc, rules)
-        page = features.PageText(tree)
-        lines, precise = extract.candidates(doc, tree, page)
-    except Exception as exc:  # a page cleannews refuses has no lines to learn from
-        print(f"{name}/{key}: {exc}", file=sys.stderr)
-        return name, key, [], [], [], []
     words = tokens(truth)
     grams = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
     joined = f" {' '.join(words)} "
-    return (name, key, lines, features.page_features(lines, precise, page),
-            features.page_features(lines, set(), page), [label(line, grams, joined) for line in lines])
+    try:
+        if kind == "html":
+            lines, rows, failed = _html_rows(name, key, url, rules, Document)
+            labels = [label(line, grams, joined) for line in lines]
+            return name, key, lines, rows, [(lines, failed, labels, FAILED_SHARE)], labels
+        lines, rows, doc = _text_rows(Document(source=key, data=(DATA / name / "text" / f"{key}.txt").read_bytes()),
+                                      rules)
+        labels = [label(line, grams, joined) for line in lines]
+        copies = []
+        if lines:  # the page as cleaning leaves it, cleaned again: what kept it must keep it
+            article = [i for i, y in enumerate(labels) if y] or [0]
+            body = "\n\n".join(lines[article[0]:article[-1] + 1])
+            again, again_rows, _ = _text_rows(Document(source=key, data=body.encode()), rules)
+            if again:
+                copies.append((again, again_rows, [label(line, grams, joined) for line in again], 1.0))
+        return name, key, lines, rows, copies, labels
+    except Exception as exc:  # a page cleannews refuses has no lines to learn from
+        print(f"{name}/{key}: {exc}", file=sys.stderr)
+        return name, key, [], [], [], []
+
+
+def _html_rows(name, key, url, rules, Document):
+    """The lines of the broad extraction, as cleannews runs it (decoding, selector rules), with
+    their features, and again as if the precise pass had failed."""
+    from cleannews.pipeline import decode, extract, features, prepare_html
+
+    doc = Document(source=key, data=gzip.decompress((DATA / name / "html" / f"{key}.html.gz").read_bytes()), url=url)
+    decode.decode(doc)
+    tree, _, _ = prepare_html(doc, rules)
+    page = features.PageText(tree)
+    lines, precise = extract.candidates(doc, tree, page)
+    return (lines, features.page_features(lines, precise, page),
+            features.page_features(lines, set(), page))
+
+
+def _text_rows(doc, rules):
+    """The lines of a text page the rules leave, as the classifier sees them."""
+    from cleannews.pipeline import classify, clean_document
+
+    clean_document(doc, rules, rules_only=True)
+    kept = [i for i, b in enumerate(doc.blocks) if b.kept]
+    if len(kept) < 3:  # the classifier leaves such a page as it is
+        return [], [], doc
+    return [doc.blocks[i].text for i in kept], classify.line_features(doc, kept), doc
 
 
 _RULES = []
@@ -98,48 +138,53 @@ def _rules(load_rules):
     return _RULES[0]
 
 
-def collect(workers: int) -> list:
+def collect(kind: str, workers: int) -> list:
     jobs = []
     for name in SETS:
         truth = json.loads((DATA / name / "ground-truth.json").read_text(encoding="utf-8"))
-        jobs += [(name, key, v.get("url"), v.get("articleBody", "")) for key, v in sorted(truth.items())]
+        jobs += [(kind, name, key, v.get("url"), v.get("articleBody", "")) for key, v in sorted(truth.items())]
     with Pool(workers) as pool:
         return list(pool.imap(page_rows, jobs, chunksize=8))
 
 
-def matrix(pages, failed_copies: bool):
-    """Rows, labels, weights; with `failed_copies`, a seeded fifth of the pages again with
-    the precise pass failed."""
+def matrix(pages, copies: bool):
+    """Rows, labels, weights; with `copies`, each page's variants with their probability (seeded)."""
     rng = random.Random(SEED)
     xs, ys, ws = [], [], []
-    for _, _, lines, rows, failed, labels in pages:
-        if not lines:
-            continue
+
+    def add(lines, rows, labels):
         words = [len(line.split()) + 1 for line in lines]
         total = sum(words)
-        weights = [w / total * len(lines) ** 0.5 for w in words]
-        variants = [rows] + ([failed] if failed_copies and rng.random() < FAILED_SHARE else [])
-        for variant in variants:
-            xs += variant
-            ys += labels
-            ws += weights
+        xs.extend(rows)
+        ys.extend(labels)
+        ws.extend(w / total * len(lines) ** 0.5 for w in words)
+
+    for _, _, lines, rows, variants, labels in pages:
+        if not lines:
+            continue
+        add(lines, rows, labels)
+        for variant in variants if copies else ():
+            if variant[0] and rng.random() < variant[3]:
+                add(*variant[:3])
     return np.array(xs, dtype=np.float64), np.array(ys), np.array(ws)
 
 
-def train(pages):
+def feature_names(kind: str) -> tuple[str, ...]:
+    from cleannews.pipeline import classify, features
+
+    return features.FEATURES if kind == "html" else classify.FEATURES
+
+
+def train(kind: str, pages):
     import lightgbm
 
-    x, y, w = matrix(pages, failed_copies=True)
-    from cleannews.pipeline.features import FEATURES
-
-    data = lightgbm.Dataset(x, y, weight=w, feature_name=list(FEATURES), free_raw_data=False)
+    x, y, w = matrix(pages, copies=True)
+    data = lightgbm.Dataset(x, y, weight=w, feature_name=list(feature_names(kind)), free_raw_data=False)
     return lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
 
 
-def export(booster, thresholds: dict, trained_on: dict) -> dict:
+def export(kind: str, booster, thresholds: dict, trained_on: dict) -> dict:
     """The forest as flat arrays (cleannews/pipeline/model.py walks them)."""
-    from cleannews.pipeline.features import FEATURES
-
     dump = booster.dump_model()
     nodes = {"feature": [], "cut": [], "left": [], "right": [], "value": []}
     roots, depth = [], 0
@@ -162,7 +207,7 @@ def export(booster, thresholds: dict, trained_on: dict) -> dict:
 
     for tree in dump["tree_info"]:
         roots.append(add(tree["tree_structure"], 0))
-    return {"version": f"html-{SEED}-{len(roots)}t", "features": list(FEATURES), "thresholds": thresholds,
+    return {"version": f"{kind}-{SEED}-{len(roots)}t", "features": list(feature_names(kind)), "thresholds": thresholds,
             "base": 0.0, "depth": depth, "roots": roots, "nodes": nodes, "trained_on": trained_on,
             "licence": "made from the pages of ScrapingHub's article-extraction benchmark (MIT), Mozilla "
                        "Readability's test suite (Apache-2.0) and WCXB's development split (CC-BY-4.0); "
@@ -172,8 +217,9 @@ def export(booster, thresholds: dict, trained_on: dict) -> dict:
 def predict(model_data: dict, pages):
     from cleannews.pipeline.model import Model
 
-    model = Model({**model_data, "thresholds": {}})
-    return [model.scores(rows) if rows else np.zeros(0) for _, _, _, rows, _, _ in pages]
+    model = Model(model_data)
+    # a page without rows keeps its lines (the text classifier leaves a page of under three lines)
+    return [model.scores(rows) if rows else np.ones(len(lines)) for _, _, lines, rows, _, _ in pages]
 
 
 # ------------------------------------------------------------------ scoring as the referee does
@@ -183,6 +229,11 @@ def shingles(text: str) -> Counter:
     return Counter(tuple(toks[i:i + 4]) for i in range(max(1, len(toks) - 3)) if toks[i:i + 4])
 
 
+@functools.lru_cache(maxsize=None)
+def _truth_shingles(name: str, key: str, truth: str) -> Counter:
+    return shingles(truth)
+
+
 def prf(pages, scores, threshold: float, truths: dict):
     """Mean P, R, F1 over pages (the referee's metric) of the kept lines, and the pages of 200
     words or more that lose over half their article."""
@@ -190,7 +241,7 @@ def prf(pages, scores, threshold: float, truths: dict):
     for (name, key, lines, *_), s in zip(pages, scores):
         truth = truths[name][key]
         kept = "\n".join(line for line, v in zip(lines, s) if v >= threshold)
-        t, p = shingles(truth), shingles(kept)
+        t, p = _truth_shingles(name, key, truth), shingles(kept)
         tp = sum(min(c, p.get(k, 0)) for k, c in t.items())
         fp, fn = sum(p.values()) - tp, sum(t.values()) - tp
         total = tp + fp + fn
@@ -201,7 +252,7 @@ def prf(pages, scores, threshold: float, truths: dict):
             ps.append(tp / (tp + fp) if fp or fn else 1.0)
         if tp + fn > 0:
             rs.append(tp / (tp + fn) if fp or fn else 1.0)
-            if len(tokens(truth)) >= 200 and tp / (tp + fn) < 0.5:
+            if sum(t.values()) >= 197 and tp / (tp + fn) < 0.5:
                 lost += 1
     p, r = float(np.mean(ps)), float(np.mean(rs))
     return p, r, 2 * p * r / (p + r) if p + r else 0.0, lost
@@ -213,63 +264,85 @@ def truths() -> dict:
             for name in SETS}
 
 
-def loso(pages, gold) -> tuple[dict, list]:
-    """Per left-out set: its pages, their scores from a model trained on the other two."""
-    out = {}
+def loso(kind: str, pages) -> tuple[dict, dict]:
+    """Per left-out set: its pages and their scores from a model trained on the other two; and
+    that model."""
+    out, models = {}, {}
     for left in SETS:
-        model = export(train([p for p in pages if p[0] != left]), {}, {})
+        model = models[left] = export(kind, train(kind, [p for p in pages if p[0] != left]), {}, {})
         held = [p for p in pages if p[0] == left]
         out[left] = (held, predict(model, held))
-    return out
+    return out, models
 
 
 def choose(out, gold) -> dict:
-    grid = [round(t, 3) for t in np.arange(0.05, 0.8, 0.01)]
+    """The thresholds of --favor, from the leave-one-set-out predictions (see the module's docstring)."""
+    grid = [round(t, 2) for t in np.arange(0.02, 0.8, 0.01)]
     table = {t: [prf(held, s, t, gold) for held, s in out.values()] for t in grid}
     mean = {t: (np.mean([r[0] for r in rs]), np.mean([r[1] for r in rs]), np.mean([r[2] for r in rs]))
             for t, rs in table.items()}
     everything = np.mean([prf(held, s, -1.0, gold)[1] for held, s in out.values()])
-    balanced = max(grid, key=lambda t: mean[t][2])
-    recall = max([t for t in grid if mean[t][1] >= everything - 0.002] or [grid[0]])
-    precision = max(t for t in grid if t >= balanced and mean[t][1] >= mean[balanced][1] - 0.01)
-    return {"precision": precision, "balanced": balanced, "recall": min(recall, balanced)}
+    best = max(f for _, _, f in mean.values())
+    balanced = min(t for t in grid if mean[t][2] >= best - BALANCED_SLACK)
+    recall = max([t for t in grid if t <= balanced and mean[t][1] >= everything - RECALL_SLACK] or [grid[0]])
+    precision = max(t for t in grid if t >= balanced and mean[t][1] >= mean[balanced][1] - PRECISION_COST)
+    return {"precision": float(precision), "balanced": float(balanced), "recall": float(recall)}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kind", choices=["html", "text", "both"], default="both")
     ap.add_argument("--loso", action="store_true", help="report leave-one-set-out figures")
-    ap.add_argument("--check", action="store_true", help="compare the model made with the shipped one; write nothing")
-    ap.add_argument("--out", type=Path, default=MODEL)
-    ap.add_argument("--cache", type=Path, help="keep the pages' features in this file between runs")
+    ap.add_argument("--check", action="store_true", help="compare the models made with the shipped ones; write nothing")
+    ap.add_argument("--out", type=Path, default=MODELS, help="folder the models are written to")
+    ap.add_argument("--loso-models", type=Path, help="write the leave-one-set-out models to DIR/<set>/ "
+                    "(score the pipeline with them: CLEANNEWS_MODELS=DIR/<set> score.py --set <set>)")
+    ap.add_argument("--cache", type=Path, help="keep the pages' features in files beginning so between runs")
     ap.add_argument("-j", type=int, default=2, help="processes for the features")
     args = ap.parse_args()
-    if args.cache and args.cache.exists():
-        pages = pickle.loads(args.cache.read_bytes())
-    else:
-        pages = collect(args.j)
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(pages))
-    gold = truths()
-    out = loso(pages, gold)
-    thresholds = choose(out, gold)
-    if args.loso:
-        print("left out      favor      P      R      F1   lost>half")
-        for name, (held, s) in out.items():
-            for favor, t in thresholds.items():
-                p, r, f, lost = prf(held, s, t, gold)
-                print(f"{name:12s} {favor:9s} {p:.3f}  {r:.3f}  {f:.3f}  {lost}")
-            p, r, f, lost = prf(held, s, -1.0, gold)
-            print(f"{name:12s} {'all lines':9s} {p:.3f}  {r:.3f}  {f:.3f}  {lost}")
-    counts = {name: sum(1 for p in pages if p[0] == name and p[2]) for name in SETS}
-    model = export(train(pages), thresholds, counts)
-    text = json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n"
+    differ = []
+    for kind in (["html", "text"] if args.kind == "both" else [args.kind]):
+        cache = args.cache and args.cache.with_name(f"{args.cache.name}-{kind}.pkl")
+        if cache and cache.exists():
+            pages = pickle.loads(cache.read_bytes())
+        else:
+            pages = collect(kind, args.j)
+            if cache:
+                cache.write_bytes(pickle.dumps(pages))
+        gold = truths()
+        out, models = loso(kind, pages)
+        thresholds = choose(out, gold)
+        for left, made in models.items() if args.loso_models else ():
+            path = args.loso_models / left / f"{kind}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({**made, "thresholds": thresholds}) + "\n", encoding="utf-8")
+        if args.loso:
+            report(kind, out, thresholds, gold)
+        counts = {name: sum(1 for p in pages if p[0] == name and p[2]) for name in SETS}
+        model = export(kind, train(kind, pages), thresholds, counts)
+        text = json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n"
+        path = args.out / f"{kind}.json"
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                differ.append(kind)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"{path}: {model['version']}, thresholds {thresholds}, pages {counts}", file=sys.stderr)
     if args.check:
-        same = args.out.read_text(encoding="utf-8") == text
-        print("the shipped model is what this script makes" if same else "the shipped model differs", file=sys.stderr)
-        sys.exit(0 if same else 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"{args.out}: {model['version']}, thresholds {thresholds}, pages {counts}", file=sys.stderr)
+        print(f"the shipped {' and '.join(differ)} model differs from what this script makes" if differ
+              else "the shipped models are what this script makes", file=sys.stderr)
+        sys.exit(1 if differ else 0)
+
+
+def report(kind: str, out: dict, thresholds: dict, gold: dict) -> None:
+    print(f"{kind}: left out  favor      P      R      F1   pages losing over half (>= 200 words)")
+    for name, (held, s) in out.items():
+        for favor, t in thresholds.items():
+            p, r, f, lost = prf(held, s, t, gold)
+            print(f"{name:12s} {favor:9s} {p:.3f}  {r:.3f}  {f:.3f}  {lost}")
+        p, r, f, lost = prf(held, s, -1.0, gold)
+        print(f"{name:12s} {'all lines':9s} {p:.3f}  {r:.3f}  {f:.3f}  {lost}")
 
 
 if __name__ == "__main__":

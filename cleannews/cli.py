@@ -96,8 +96,19 @@ def exit_status(exc: BaseException) -> int:
     raise exc  # GeneratorExit and the like: not a command's failure
 
 
+def _version(ctx, given: bool) -> None:
+    """The version, and the models' (read only when asked: loading them costs start-up)."""
+    if not given or ctx.resilient_parsing:
+        return
+    from cleannews.pipeline import model
+
+    click.echo(f"cleannews {__version__} (models: {model.version('html')}, {model.version('text')})")
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
-@click.version_option(__version__, prog_name="cleannews")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _, given: _version(ctx, given),
+              help="Show the version and the block models' versions, and exit.")
 @click.option("-q", "--quiet", is_flag=True, help="No notices on stderr (errors still show); also after the command.")
 @click.option("-v", "--verbose", is_flag=True, help="More notices on stderr (one per file); also after the command.")
 @click.pass_context

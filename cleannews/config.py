@@ -15,7 +15,7 @@ import yaml
 
 from cleannews.corpus.write import FORMATS
 from cleannews.errors import EXIT_CONFIG, CleannewsError
-from cleannews.limits import Limits
+from cleannews.limits import FAVORS, Limits
 
 # key -> (type, default, what it does)
 KEYS = {
@@ -27,6 +27,7 @@ KEYS = {
     "max_bytes": (int, Limits.max_bytes, "refuse inputs (pages, records) larger than this many bytes"),
     "timeout": (float, Limits.timeout, "seconds one document may take (0: no limit)"),
     "max_removed": (float, Limits.max_removed, "flag a document when the rules remove more than this share of its words"),
+    "favor": (str, Limits.favor, "the block model's threshold: precision, balanced or recall"),
 }
 
 
@@ -119,6 +120,8 @@ def resolve(cli: dict, start: Path | None = None) -> dict[str, Setting]:
                 value = [_inside(path, v) for v in value]
             if key == "format" and value not in FORMATS:
                 raise ConfigError(f"{path}: 'format' must be one of {', '.join(FORMATS)}")
+            if key == "favor" and value not in FAVORS:
+                raise ConfigError(f"{path}: 'favor' must be one of {', '.join(FAVORS)}")
             settings[key] = Setting(value, str(path))
     for key, value in cli.items():
         if value is not None and value != () and value != []:

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from cleannews.errors import InputError
 
 
+FAVORS = ("precision", "balanced", "recall")  # what the block model favours when it is in doubt
+
+
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = 10_000_000  # news pages are rarely over 3 MB; past this it is not one page
     timeout: float = 60.0  # seconds per document (0: none); trafilatura takes ~30 ms on a usual page
     max_removed: float = 0.5  # share of a document's words the rules may remove before it is flagged
-    favor: str = "balanced"  # the block model's threshold: precision, balanced or recall (model.FAVORS)
+    favor: str = "balanced"  # the block model's threshold, one of FAVORS
 
 
 class _Expired(BaseException):

@@ -9,7 +9,7 @@ from conftest import SAMPLES
 from cleannews import clean, load_rules
 from cleannews.document import Block, Document
 from cleannews.engine.lines import Lines
-from cleannews.pipeline.classify import classify
+from cleannews.pipeline.classify import FEATURES, classify, line_features
 
 BENCH = SAMPLES / "bench"
 NEWSNATION = "076f4f33bf75059db581bedf36e76fb65e89a8f7752db3339aa3ea11c5122f32"  # en, nav menus, related tags
@@ -63,9 +63,9 @@ def test_article_kept_boilerplate_removed(page_id, article, boilerplate):
 
 def test_removals_are_reported_as_boilerplate():
     doc = cleaned(NEWSNATION)
-    reasons = {b.removal.rule for b in doc.blocks if b.removal and b.removal.rule.startswith("classifier.")}
-    assert "classifier.outside-article" in reasons
-    assert {b.removal.category for b in doc.blocks if b.removal and b.removal.rule in reasons} == {"boilerplate"}
+    removals = [b.removal for b in doc.blocks if b.removal and b.removal.stage == "classifier"]
+    assert removals and {(r.rule, r.category) for r in removals} == {("classifier.model", "boilerplate")}
+    assert all(r.matched.startswith("p=") for r in removals)  # the model's score, for explain
 
 
 def test_headline_survives_for_the_title():
@@ -97,12 +97,15 @@ def test_html_blocks_are_left_alone():
 
 
 def test_cjk_lines_count_characters():
+    """One CJK character carries about a word: a CJK paragraph is long, its menu items short."""
     body = "这是一篇关于城市空气污染的新闻报道，记者采访了多位专家和居民，他们表示情况正在改善。" * 2
     lines = ["  首页", "  新闻", "  体育", body, body.replace("城市", "乡村"), body.replace("专家", "医生"), "  联系我们"]
     doc = Document(source="t", kind="text", metadata={"language": "zh"},
                    blocks=[Block(text=line.strip(), raw=line) for line in lines])
-    classify(doc)
-    assert [b.text for b in doc.blocks if b.kept] == lines[3:6]
+    rows = line_features(doc, list(range(len(lines))))
+    column = {name: i for i, name in enumerate(FEATURES)}
+    assert [row[column["class_good"]] for row in rows] == [0, 0, 0, 1, 1, 1, 0]
+    assert [row[column["indented"]] for row in rows] == [1, 1, 1, 0, 0, 0, 1]
 
 
 def test_a_clock_time_alone_heads_an_update_and_keeps_the_story_whole():
@@ -120,8 +123,8 @@ def test_a_clock_time_alone_heads_an_update_and_keeps_the_story_whole():
     lines[5] = "Jane Doe on November 19, 2019 at 4:14 pm"
     doc = Document(source="t", kind="text", metadata={"language": "en"},
                    blocks=[Block(text=t, raw=t, line=i * 2 + 1) for i, t in enumerate(lines)])
-    classify(doc)
-    assert doc.blocks[5].removal.rule == "classifier.timestamp"
+    rows = line_features(doc, list(range(len(lines))))
+    assert [i for i, row in enumerate(rows) if row[FEATURES.index("why_timestamp")]] == [5]
 
 
 @pytest.mark.parametrize("path", sorted(BENCH.glob("*.txt")), ids=lambda p: p.name[:8])

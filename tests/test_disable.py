@@ -109,8 +109,6 @@ def test_the_headline_and_the_judge_keep_what_was_disabled():
         assert "empty" not in doc.metadata and removed_by(doc, "judge") == [], name
 
 
-@pytest.mark.xfail(strict=True, reason="cleannews/pipeline/__init__.py passes its Rules to classify, headline and "
-                                       "judge (the lead's file): remove this mark once it does")
 @pytest.mark.parametrize("name", [None, "classifier", "boilerplate"])
 def test_disable_turns_the_classifier_off_on_the_command_line(run, name):
     """Issue 20 item 11: the label explain shows, its stage and its category, on the command line."""

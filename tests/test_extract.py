@@ -2,7 +2,6 @@
 the article stays, the furniture around it goes and is reported, the metadata is read."""
 import gzip
 from pathlib import Path
-from types import SimpleNamespace
 
 import lxml.html
 import pytest
@@ -10,6 +9,7 @@ from cssselect import GenericTranslator
 
 from cleannews import clean
 from cleannews.document import Document
+from cleannews.engine.ruleset import Rule
 from cleannews.pipeline.extract import _Literals, _viable, drop_selected, plain
 from cleannews.pipeline.xpath_union import union_members
 
@@ -94,7 +94,8 @@ def test_plain(line, expected):
 
 
 def _selector(css: str):
-    return SimpleNamespace(id="test.footer", category="navigation", xpath=GenericTranslator().css_to_xpath(css))
+    return Rule(id="test.footer", category="navigation", description="", kind="selector", path=Path("t.yaml"),
+                line=1, selector=css, xpath=GenericTranslator().css_to_xpath(css))
 
 
 def test_selected_wrapper_holding_the_article_stays():

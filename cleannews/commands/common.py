@@ -44,12 +44,12 @@ def limit_options(f):
     return f
 
 
-def limits(max_bytes, timeout, max_removed):
+def limits(max_bytes, timeout, max_removed, favor=None):
     """Limits from the flags, else the configuration, else the defaults."""
     from cleannews.limits import Limits
 
-    found = settings(max_bytes=max_bytes, timeout=timeout, max_removed=max_removed)
-    return Limits(found["max_bytes"].value, found["timeout"].value, found["max_removed"].value)
+    found = settings(max_bytes=max_bytes, timeout=timeout, max_removed=max_removed, favor=favor)
+    return Limits(found["max_bytes"].value, found["timeout"].value, found["max_removed"].value, found["favor"].value)
 
 
 def global_flag(name: str) -> bool:

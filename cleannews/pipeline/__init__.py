@@ -1,13 +1,19 @@
 """One page through every stage: decode, extract (HTML), blocks, rules, classify, headline, judge."""
 from __future__ import annotations
 
+from collections import Counter
+
 from cleannews import language
 from cleannews.document import Document
 from cleannews.engine.apply import apply_rules
 from cleannews.engine.ruleset import Rules
 from cleannews.errors import InputError
 from cleannews.limits import Limits, deadline
-from cleannews.pipeline import blocks, classify, decode, extract, headline, judge
+from cleannews.pipeline import blocks, classify, decode, extract, headline, judge, site
+from cleannews.pipeline.blocks import ends_as_sentence
+
+PROSE_WORDS = 10  # a removed line this long that ends as a sentence reads as article text
+MIN_FLAGGED_WORDS = 100  # removed running text under this is a box or a teaser, not an article
 
 
 def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limits: Limits = Limits()) -> Document:
@@ -19,12 +25,12 @@ def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limi
     with deadline(limits.timeout, doc.source):
         _clean(doc, ruleset, rules_only, favor=limits.favor)
         if doc.kind != "html" and not rules_only:
-            _settle(doc, ruleset)
+            _settle(doc, ruleset, limits.favor)
     _guard_over_removal(doc, limits.max_removed)
     return doc
 
 
-def _settle(doc: Document, ruleset: Rules, rounds: int = 4) -> None:
+def _settle(doc: Document, ruleset: Rules, favor: str, rounds: int = 4) -> None:
     """Clean the clean text again until nothing changes, so that cleaning clean output is a no-op.
 
     The classifier reads layout (indentation, blank lines) that the clean text
@@ -38,7 +44,7 @@ def _settle(doc: Document, ruleset: Rules, rounds: int = 4) -> None:
             return
         again = Document(source=doc.source, data=text.encode("utf-8", "surrogatepass"), url=doc.url)
         kept = [i for i, b in enumerate(doc.blocks) if b.kept]
-        _clean(again, ruleset, rules_only=False, reuse=[doc.blocks[i] for i in kept])
+        _clean(again, ruleset, rules_only=False, reuse=[doc.blocks[i] for i in kept], favor=favor)
         if again.text == text:
             return
         for i, block in zip(kept, again.blocks, strict=True):
@@ -56,7 +62,7 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
     decode.decode(doc)
     if doc.kind == "html":
         tree, sites, links = prepare_html(doc, ruleset)
-        blocks.split(doc, extract.main_text(doc, tree, favor))
+        blocks.split(doc, extract.main_text(doc, tree, favor, ruleset))
     else:
         blocks.split(doc)
         if reuse is not None:
@@ -70,9 +76,9 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
             doc.metadata["language"] = lang
     apply_rules(doc, ruleset.active(doc.metadata.get("language"), sites), ruleset.lines)
     if not rules_only:
-        classify.classify(doc)
-        headline.find_headline(doc)
-        judge.judge(doc, links)
+        classify.classify(doc, ruleset, favor)
+        headline.find_headline(doc, ruleset)
+        judge.judge(doc, links, ruleset)
     if doc.url:
         doc.metadata["url"] = doc.url
 
@@ -85,18 +91,39 @@ def prepare_html(doc: Document, ruleset: Rules):
     sites = _sites(doc, ruleset, doc.url or doc.metadata.get("url"), doc.content)
     early = ruleset.active(doc.metadata.get("language"), sites)
     links = judge.link_texts(tree)
-    doc.dropped = extract.drop_selected(doc, tree, early.selectors)
+    if early.metadata:  # the site's own XPaths come before trafilatura's guesses
+        doc.metadata.update(site.site_metadata(tree, early, doc.source))
+    strips, stale = site.usable_strips(tree, early, doc.content, doc.source)
+    if stale:  # a site's strip that would take most of the article is out of date: said, not run
+        doc.metadata["stale_site_rules"] = [{"rule": rule, "reason": why} for rule, why in stale]
+    doc.dropped = extract.drop_selected(doc, tree, strips)
     return tree, sites, links
 
 
 def _guard_over_removal(doc: Document, limit: float) -> None:
-    """Flag a document the rules would gut: a rule matching article text shows up here first.
-    A page judged no article at all (a wall, a stub) is not flagged: there the rules did
-    their work, and the metadata says why it is empty."""
+    """Flag a document cleaning may have gutted, so that a corpus user can find it: the rules
+    removed more than `limit` of its words (a rule matching article text shows up here first),
+    or the extraction, the block model or the classifier removed more running text (lines
+    that read as prose: ten words or more, ending as a sentence) than they kept.  A page
+    judged no article at all (a wall, a stub) is not flagged: there the rules did their
+    work, and the metadata says why it is empty."""
+    if "empty" in doc.metadata:
+        return
     total = sum(b.words for b in doc.blocks)
     by_rules = sum(b.words for b in doc.blocks if b.removal and b.removal.stage == "rules")
-    if total >= 20 and by_rules / total > limit and "empty" not in doc.metadata:
-        doc.metadata["over_removal"] = {"share": round(by_rules / total, 3), "limit": limit}
+    if total >= 20 and by_rules / total > limit:
+        doc.metadata["over_removal"] = {"share": round(by_rules / total, 3), "limit": limit, "stage": "rules"}
+        return
+    kept = sum(b.words for b in doc.blocks if b.kept)
+    prose = Counter()
+    for removal in doc.removed:
+        words = len(removal.text.split())
+        if removal.stage in ("extract", "classifier") and words >= PROSE_WORDS and ends_as_sentence(removal.text):
+            prose[removal.stage] += words
+    removed = sum(prose.values())
+    if removed >= MIN_FLAGGED_WORDS and removed > kept:
+        doc.metadata["over_removal"] = {"share": round(removed / (removed + kept), 3), "limit": 0.5,
+                                        "stage": prose.most_common(1)[0][0]}
 
 
 def _sites(doc: Document, ruleset: Rules, url: str | None, content: str) -> tuple[str, ...]:

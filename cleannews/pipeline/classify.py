@@ -15,6 +15,7 @@ from there as the title.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import regex
@@ -22,6 +23,7 @@ import regex
 from cleannews import language
 from cleannews.document import Document
 from cleannews.engine.lines import Lines
+from cleannews.pipeline import model
 from cleannews.pipeline.blocks import ends_as_sentence
 
 # block classes
@@ -41,83 +43,113 @@ STRICT = {(GOOD, False): 1.0, (GOOD, True): 0.5, (NEAR, False): 0.25, (NEAR, Tru
 RELAXED = {**STRICT, (NEAR, False): 0.5, (NEAR, True): 0.25, (SHORT, False): 0, (BAD, False): -10}
 ALONE = {SHORT: -5, BAD: -20}  # what a short or bad block costs when it stands as a paragraph of its own
 MIN_GAPS = 0.1  # blank lines between blocks, at least this share of them, for paragraphs to tell
-MAX_ROUNDS = 3  # the classifier judges what it left again, at most this many times
 MIN_ARTICLE = 600  # a run of good blocks scoring less is no article: look again counting near-good ones
 DEEP_BODY = 2  # running text sits deeper than the margin only with this many times the long lines there
 FIRST_SHARE = 0.7  # an earlier run this close to the best one is the article
 MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one long notice
-# Inside the article a block goes only on these reasons of its own (a post's or comment's
-# clock time, a copyright line): a short line, a list item or a paragraph with few
-# stopwords there is a subheading, a step, a score line or a figures paragraph.
-INSIDE_DROPS = frozenset({"timestamp", "copyright"})
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_DIGITS = regex.compile(r"\d")
 _TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and comment headers
 # A clock time alone on its line heads an update of a live or running story ("4:14 p.m."): article text
 _BARE_TIME = regex.compile(r"\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:uhr|h|[A-Z]{2,4})?\.?", regex.I)
 
 
-def classify(doc: Document, rules=None) -> Document:
-    """Drop the boilerplate lines of a text or Markdown page that the rules left.
+def classify(doc: Document, rules=None, favor: str = "balanced") -> Document:
+    """Drop the boilerplate lines of a text or Markdown page that the rules left: the lines the
+    text model scores under the `favor` threshold (cleannews/pipeline/model.py).
     `rules` (cleannews.engine.ruleset.Rules): what --disable turned off of this stage is kept."""
     kept = [i for i, b in enumerate(doc.blocks) if b.kept]
     if doc.kind not in ("text", "markdown") or len(kept) < 3:
         return doc
-    if rules is not None and not rules.enabled("classifier", "boilerplate", "classifier"):
+    if rules is not None and not rules.enabled(LABEL, "boilerplate", "classifier"):
         return doc
+    scores = model.scores("text", line_features(doc, kept), FEATURES)
+    threshold = model.threshold("text", favor)
+    for index, score in zip(kept, scores):
+        if score < threshold:
+            doc.remove(index, LABEL, "boilerplate", "classifier")
+            doc.blocks[index].removal.matched = f"p={score:.2f}"
+    return doc
+
+
+LABEL = "classifier.model"
+_CLASSES = (GOOD, NEAR, SHORT, BAD)
+_REASONS = ("repeated", "copyright", "timestamp", "menu", "few-stopwords", "list")
+_URL = regex.compile(r"https?://|www\.|\.(?:com|org|net)\b")
+_PUNCT = regex.compile(r"[,.;:!?，。；：！？]")
+_BULLET = regex.compile(r"^\s*(?:[-*•·>]|\d+[.)])\s")
+FEATURES = (
+    *(f"class_{c}" for c in _CLASSES), *(f"why_{r}" for r in _REASONS),
+    "density", "size", "words", "sentence_end", "indented", "alone", "gap_before", "gap_after", "bullet",
+    "heading", "in_run", "run_found", "relaxed", "run_distance", "position", "run_share", "repeated",
+    "digits", "capitalised", "punctuation", "url", "prev_class", "next_class", "prev_size", "next_size",
+    "good_around", "ruled_around", "lines", "good_share", "page_words", "word_share",
+)
+_RANK = {GOOD: 3.0, NEAR: 2.0, SHORT: 1.0, BAD: 0.0}
+
+
+def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
+    """One row of FEATURES for each kept block: what jusText's method makes of it (its class,
+    the densest run of good blocks and whether the block is in it), its layout (indentation,
+    blank lines around it), its own shape, its neighbours', and the rules' hits around it."""
     Lines().fill(doc.blocks)  # a document made outside the pipeline; filled ones are left as they are
     lang = doc.metadata.get("language")
     stops = language.field(lang)
     cjk = lang in ("zh", "ja", "ko")
-    texts = [doc.blocks[i].text for i in kept]
-    tallies = [doc.blocks[i].tally for i in kept]
+    blocks = [doc.blocks[i] for i in kept]
+    texts = [b.text for b in blocks]
     sizes = [_size(text, cjk) for text in texts]
-    indented = _indented([doc.blocks[i].raw for i in kept], texts, sizes)
+    indented = _indented([b.raw for b in blocks], texts, sizes)
     alone = _alone(doc, kept, indented)
-    drops = _decide(texts, tallies, sizes, indented, alone, stops)
-    if drops is None:
-        return doc
-    # The clean text, cleaned again, must come out the same: it reaches the classifier
-    # with no indentation and a blank line between blocks, so what is left is judged
-    # again that way until nothing more goes.
-    for _ in range(MAX_ROUNDS):
-        left = [pos for pos in range(len(kept)) if pos not in drops]
-        if len(left) < 3:
-            break
-        again = _decide([texts[p] for p in left], [tallies[p] for p in left], [sizes[p] for p in left],
-                           [False] * len(left), [True] * len(left), stops)
-        if not again:
-            break
-        drops.update((left[q], why) for q, why in again.items())
-    for pos, why in drops.items():
-        if rules is None or rules.enabled(why, "boilerplate", "classifier"):
-            doc.remove(kept[pos], why, "boilerplate", "classifier")
-    return doc
-
-
-def _decide(texts: list[str], tallies: list, sizes: list[int], indented: list[bool], alone: list[bool],
-            stops: int | None) -> dict[int, str] | None:
-    """The blocks that go, {position: rule}; None when no article shows.
-    `tallies`: the blocks' `language.tally`; `stops`: the page language's `language.field`."""
     seen = Counter(texts)
-    found = [_classify(text, counted, size, ind, stops, seen)
-             for text, counted, size, ind in zip(texts, tallies, sizes, indented)]
+    found = [_classify(text, b.tally, size, ind, stops, seen)
+             for text, b, size, ind in zip(texts, blocks, sizes, indented)]
     classes = [cls for cls, _ in found]
-    gains = _gains(found, sizes, indented, alone, STRICT)
-    score, start, end = _region(gains)
-    if score < MIN_ARTICLE:
-        gains = _gains(found, sizes, indented, alone, RELAXED)
-        score, start, end = _region(gains)
-    if score <= 0:
-        return None
-    start, end = _widen(texts, classes, indented, start, end)
-    drops = {}
-    for pos in range(len(texts)):
-        if pos < start or pos > end:
-            drops[pos] = "classifier.outside-article"
-        elif found[pos][1] in INSIDE_DROPS:
-            drops[pos] = f"classifier.{found[pos][1]}"
-    return drops
+    score, start, end = _region(_gains(found, sizes, indented, alone, STRICT))
+    relaxed = score < MIN_ARTICLE
+    if relaxed:
+        score, start, end = _region(_gains(found, sizes, indented, alone, RELAXED))
+    if score > 0:
+        start, end = _widen(texts, classes, indented, start, end)
+    n = len(kept)
+    words = [b.words for b in blocks]
+    page_words = sum(words) or 1
+    run_words = sum(words[start:end + 1]) if score > 0 else 0
+    numbers = [b.line for b in doc.blocks]
+    ruled = [not b.kept for b in doc.blocks]
+    good = [c in (GOOD, NEAR) for c in classes]
+    rows = []
+    for pos, (index, text) in enumerate(zip(kept, texts)):
+        cls, why = found[pos]
+        tokens = text.split()
+        chars = len(text) or 1
+        line = numbers[index]
+        density = language.share(blocks[pos].tally, stops) if stops is not None else None
+        if score <= 0:
+            in_run, distance = 0.0, 1.0
+        else:
+            in_run = float(start <= pos <= end)
+            distance = (start - pos) / n if pos < start else (pos - end) / n if pos > end else 0.0
+        around = good[max(0, pos - 3):pos] + good[pos + 1:pos + 4]
+        near = ruled[max(0, index - 2):index] + ruled[index + 1:index + 3]
+        rows.append([
+            *(float(cls == c) for c in _CLASSES), *(float(why == r) for r in _REASONS),
+            -1.0 if density is None else density, math.log1p(sizes[pos]), math.log1p(len(tokens)),
+            float(ends_as_sentence(text)), float(indented[pos]), float(alone[pos]),
+            float(line and index and line - numbers[index - 1] > 1),
+            float(line and index + 1 < len(numbers) and numbers[index + 1] - line > 1),
+            float(bool(_BULLET.match(blocks[pos].raw))), float(blocks[pos].heading),
+            in_run, float(score > 0), float(relaxed), distance, pos / n, run_words / page_words,
+            math.log(seen[text]), len(_DIGITS.findall(text)) / chars,
+            sum(t[:1].isupper() for t in tokens) / (len(tokens) or 1),
+            len(_PUNCT.findall(text)) / (len(tokens) or 1), float(bool(_URL.search(text))),
+            _RANK[classes[pos - 1]] if pos else -1.0, _RANK[classes[pos + 1]] if pos + 1 < n else -1.0,
+            math.log1p(sizes[pos - 1]) if pos else -1.0, math.log1p(sizes[pos + 1]) if pos + 1 < n else -1.0,
+            sum(around) / len(around) if around else 0.0, sum(near) / len(near) if near else 0.0,
+            math.log1p(n), sum(good) / n, math.log1p(page_words), words[pos] / page_words,
+        ])
+    return rows
 
 
 def _size(text: str, cjk: bool) -> int:

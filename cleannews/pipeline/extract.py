@@ -21,6 +21,7 @@ PRECISE_MIN_SHARE = 0.5  # a precise extraction under this share of the broad on
 WRAPPER_SHARE = 0.5  # a selected element with more of the page's text than this is a wrapper, kept
 FULL_SHARE = 0.2  # a broad extraction under this share of the page's text may have taken the wrong part
 RESCUE_CHARS = 1000  # a broad extraction shorter than this may have missed the article: extract again, fully
+LABEL = "model.html"  # what explain names the block model's removals by, and --disable turns off
 
 
 @functools.cache
@@ -91,7 +92,7 @@ def drop_selected(doc: Document, tree, selectors) -> list[Removal]:
         xpath = _viable(rule.xpath, found)
         if xpath is None:
             continue
-        for element in xpath(tree):
+        for element in rule.select(tree, xpath, doc.source):
             if element.getparent() is None or element.tag in ("body", "main") or _holds_article()(element):
                 continue
             if dropped and not dropped.isdisjoint(element.iterancestors()):
@@ -175,23 +176,26 @@ def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str],
     return lines, {line.strip() for line in result.text.split("\n")}
 
 
-def main_text(doc: Document, tree, favor: str = "balanced") -> str:
+def main_text(doc: Document, tree, favor: str = "balanced", rules=None) -> str:
     """The article text, one block a line: the broad extraction, less the lines the block
     model takes for furniture (`model.keep`: trained on many sites' pages, it reads each
     line's place in the page, its markup and its shape; see cleannews/pipeline/features.py).
     The lines that go are reported in `doc.dropped` with the model's score, so that
-    `explain` shows why; the rules and the judge still see every line kept."""
+    `explain` shows why; the rules and the judge still see every line kept.  `rules`
+    (cleannews.engine.ruleset.Rules): with `model.html` disabled, every line stays."""
     page = features.PageText(tree)
     lines, precise = candidates(doc, tree, page)
     if not lines:
         return ""
-    scores = model.scores("html", features.page_features(lines, precise, page))
+    if rules is not None and not rules.enabled(LABEL, "boilerplate", "extract"):
+        return "\n".join(plain(line) for line in lines)
+    scores = model.scores("html", features.page_features(lines, precise, page), features.FEATURES)
     threshold = model.threshold("html", favor)
     keep = []
     for line, score in zip(lines, scores):
         keep.append(score >= threshold)
         if not keep[-1]:
-            doc.dropped.append(Removal("model.html", "boilerplate", plain(line), 0, -1, "extract",
+            doc.dropped.append(Removal(LABEL, "boilerplate", plain(line), 0, -1, "extract",
                                        matched=f"p={score:.2f}"))
     return "\n".join(plain(line) for line, kept in zip(lines, keep) if kept)
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
-
-FAVORS = ("precision", "balanced", "recall")
-
 
 class Model:
     """A forest in flat arrays: node i tests feature[i] <= cut[i] and goes to left[i] or
@@ -59,13 +58,21 @@ class Model:
 
 @functools.cache
 def load(kind: str) -> Model:
-    """The shipped model for `kind` (html or text), read once per process."""
-    data = json.loads(resources.files("cleannews.models").joinpath(f"{kind}.json").read_text(encoding="utf-8"))
-    return Model(data)
+    """The model for `kind` (html or text), read once per process: the shipped one, or the one in
+    the folder $CLEANNEWS_MODELS names (benchmarks/train.py --loso-models writes leave-one-set-out
+    models there, so that the whole pipeline can be scored on the set each one never saw)."""
+    folder = os.environ.get("CLEANNEWS_MODELS")
+    path = Path(folder) / f"{kind}.json" if folder else resources.files("cleannews.models").joinpath(f"{kind}.json")
+    return Model(json.loads(path.read_text(encoding="utf-8")))
 
 
-def scores(kind: str, rows) -> list[float]:
-    return load(kind).scores(rows).tolist()
+def scores(kind: str, rows, names: tuple[str, ...]) -> list[float]:
+    """Each row's probability of being article text; `names`, the features the rows hold, must
+    be the model's (a model made for other features is refused, not misread)."""
+    found = load(kind)
+    if names != found.features:
+        raise ValueError(f"the {kind} model {found.version} was made for other features: run benchmarks/train.py")
+    return found.scores(rows).tolist()
 
 
 def threshold(kind: str, favor: str = "balanced") -> float:
