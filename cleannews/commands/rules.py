@@ -196,7 +196,7 @@ def _select(ruleset, categories, language, site):
     host = host_of(site) if site else None
     covering = {s.name for s in ruleset.sites_for(host, "")} if host else None  # reads indexed sites' files
     chosen = []
-    for r in ruleset.rules:
+    for r in _listed(ruleset, host):
         if categories and r.category not in categories:
             continue
         if language and r.languages and language not in r.languages:
@@ -205,6 +205,12 @@ def _select(ruleset, categories, language, site):
             continue
         chosen.append(r)
     return chosen
+
+
+def _listed(ruleset, host: str | None) -> list:
+    """The rules a listing goes over: those loaded at start-up, and with a host the sets of the
+    indexed sites read for it."""
+    return ruleset.rules + [r for s in ruleset.read.values() for r in s.rules] if host else ruleset.rules
 
 
 def _check_categories(categories) -> None:
@@ -261,7 +267,7 @@ def rules_list(categories, language, site, as_json, extra_rules, no_builtin_rule
         show(console, table)
     kinds = Counter(_kind(r) for r in chosen)
     indexed = sum(len(index.entries) for index in ruleset.indexes)
-    notice(f"{len(chosen)} of {len(ruleset.rules)} rules"
+    notice(f"{len(chosen)} of {len(_listed(ruleset, None))} rules"
            + (f" ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})" if chosen else "")
            + (f"; {indexed:,} more site rule sets are read when a page of their site comes "
               "(--site DOMAIN lists a site's)" if indexed and not site else ""))

@@ -81,6 +81,7 @@ class Rule:
     selector: str | None = None
     xpath: str | None = None
     meta_field: str | None = None  # metadata: what the XPath reads (`field:`)
+    imported: bool = False  # from a rule set with `source:` (not written for cleannews, no examples)
     drop: list = field(default_factory=list)
     keep: list = field(default_factory=list)
     ruleset: str = ""
@@ -429,7 +430,8 @@ def _rule(path: Path, item, defaults: dict, ruleset: str, mistakes: _Mistakes) -
                 line=item.line, languages=frozenset(languages) if languages else None,
                 sites=tuple(take(_str_list, path, item, "sites", rid) or defaults["sites"] or ()),
                 drop=take(_examples, path, item, "drop", rid, default=[]),
-                keep=take(_examples, path, item, "keep", rid, default=[]), ruleset=ruleset)
+                keep=take(_examples, path, item, "keep", rid, default=[]), ruleset=ruleset,
+                imported=defaults["imported"])
     if kind == "span":
         for key in ("start", "end"):
             if isinstance(item.get(key), dict):
@@ -706,6 +708,9 @@ class Rules:
         self.sets = sets
         self.indexes = list(indexes)  # folders of site rule sets read one site at a time (SiteIndex)
         self._keep = keep  # what a set read from an index keeps of its rules (--disable, languages)
+        # the sets read from indexes since, for the pages of their sites: apart from `sets` and
+        # `rules` (what loaded at start-up), which stay the same whatever pages a process cleans
+        self.read: dict[Path, RuleSet] = {}
         self.site = site
         self.disabled = frozenset(disabled)  # what --disable named (see `enabled`)
         self.lines = Lines()  # what each line's text worked out, shared by the pages this rule set cleans
@@ -727,7 +732,7 @@ class Rules:
             for index in self.indexes:
                 for file in index.files_for(host):
                     self.add(index.load(file))
-            return [s for s in self.sets if s.covers(host)]
+            return [s for s in (*self.sets, *self.read.values()) if s.covers(host)]
         site_sets = [s for s in self.sets if s.site]
         if self._fingerprint_re is None:
             return []
@@ -736,14 +741,11 @@ class Rules:
 
     def add(self, rs: RuleSet) -> None:
         """Take in a rule set read from an index, once, less what --disable left out."""
-        if any(s.path == rs.path for s in self.sets):
+        if rs.path in self.read:
             return
-        if self._keep is not None:
-            rs = self._keep(rs)
-            if rs is None:
-                return
-        self.sets.append(rs)
-        self.rules += rs.rules
+        self.read[rs.path] = self._keep(rs) if self._keep is not None else rs
+        if self.read[rs.path] is None:
+            self.read[rs.path] = RuleSet(rs.name, rs.path, [])
 
     def find(self, rule_id: str) -> Rule | None:
         """The rule of this id, in the loaded sets or in an index (read then)."""
@@ -752,7 +754,7 @@ class Rules:
             found = index.rule(rule_id)
             if found is not None:
                 self.add(index.load(found.path.name))
-                return next((r for r in self.rules if r.id == rule_id), None)
+                return next((r for r in self.read[found.path].rules if r.id == rule_id), None)
         return found
 
     def enabled(self, label: str, category: str | None = None, stage: str | None = None) -> bool:
@@ -777,7 +779,8 @@ class Rules:
             if rule.languages and language and language not in rule.languages:
                 return False
             return not rule.sites or any(s in sites for s in rule.sites)
-        return Active([r for r in self.rules if applies(r)])
+        read = [r for s in self.read.values() if s.site in sites for r in s.rules]
+        return Active([r for r in self.rules + read if applies(r)])
 
 
 class Active:
@@ -787,7 +790,10 @@ class Active:
         self.blocks = [r for r in rules if r.kind == "block"]
         self.spans = [r for r in rules if r.kind == "span"]
         self.trailers = [r for r in rules if r.kind == "trailer"]
-        self.selectors = [r for r in rules if r.kind == "selector"]
+        # imported strips go through cleannews.pipeline.site.usable_strips (a stale one would take the
+        # article) before any is dropped: on the benchmark pages, dropped unguarded, they cost F1
+        self.selectors = [r for r in rules if r.kind == "selector" and not r.imported]
+        self.strips = [r for r in rules if r.kind == "selector" and r.imported]
         self.bodies = [r for r in rules if r.kind == "body"]
         self.metadata = [r for r in rules if r.kind == "metadata"]
 

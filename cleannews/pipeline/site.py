@@ -142,14 +142,16 @@ def _date(text: str) -> str | None:
 
 def usable_strips(tree, active: Active, content: str | None = None,
                   source: str = "<page>") -> tuple[list[Rule], list[tuple[str, str]]]:
-    """The selector rules of `active` to drop elements by, less the site's strips that would
-    take more than STRIP_SHARE of the article's text (the site's body, when one matches with
-    MIN_ARTICLE_CHARS or more, else the page's), with those left out as (rule id, reason).
-    Rules that belong to no site pass untouched, at no cost.  `content`: the page's source,
-    which spares evaluating a strip whose attribute values it does not contain."""
-    site_strips = [r for r in active.selectors if r.sites]
+    """The selector rules of `active` to drop elements by: its own selectors and the imported
+    strips (`active.strips`), less the site strips that would take more than STRIP_SHARE of
+    the article's text (the site's body, when one matches with MIN_ARTICLE_CHARS or more,
+    else the page's), with those left out as (rule id, reason).  Rules that belong to no
+    site pass untouched, at no cost.  `content`: the page's source, which spares evaluating
+    a strip whose attribute values it does not contain."""
+    selectors = active.selectors + active.strips
+    site_strips = [r for r in selectors if r.sites]
     if not site_strips:
-        return active.selectors, []
+        return selectors, []
     article = body(tree, active, source=source).text
     if len(article) < MIN_ARTICLE_CHARS:
         page = tree.find("body")
@@ -164,4 +166,4 @@ def usable_strips(tree, active: Active, content: str | None = None,
         if article and taken > STRIP_SHARE * len(article):
             stale.add(rule.id)
             reasons.append((rule.id, f"would remove {taken:,} of the article's {len(article):,} characters"))
-    return [r for r in active.selectors if r.id not in stale], reasons
+    return [r for r in selectors if r.id not in stale], reasons
