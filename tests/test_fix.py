@@ -316,3 +316,152 @@ def test_check_never_opens_a_fifo(tmp_path):
     result = subprocess.run([sys.executable, "-m", "cleannews", "check", tmp_path / "pipe.txt"], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 1 and "pipe.txt: a FIFO" in result.stderr
+
+
+# ---- a hook removes only what is boilerplate beyond doubt (issue 20 item 1) ---------------------
+
+READABILITY = ROOT / "benchmarks" / "data" / "readability" / "text"
+
+
+def test_fix_keeps_the_code_listing_of_a_real_article(tmp_path, run):
+    """001 holds a JavaScript listing whose `}`, `};` and `});` lines the symbols-only rule took."""
+    path = tmp_path / "001.txt"
+    shutil.copy(READABILITY / "001.txt", path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    listing = "\n".join(lines[32:74])  # lines 33-74: cow.js and its test suite
+    assert listing.startswith("// cow.js") and listing.endswith("});")
+    found = removed_lines(run, path)
+    assert not found & set(range(33, 75))
+    assert {121, 123} <= found  # the footer's "Contact" and copyright still go
+    assert run("fix", path).exit_code == 0
+    fixed = path.read_text(encoding="utf-8")
+    assert listing in fixed and "Nicolas Perriault — Tweet at me" not in fixed
+
+
+CODE_AND_PROSE = {
+    "python": ("Here is how the loader reads every record and skips the empty ones in the file:\n\n"
+               "def load(path):\n    rows = [\n        parse(line)\n        for line in open(path)\n    ]\n"
+               "    for row in rows:\n        if row is None:\n            continue\n        print(row)\n"
+               "    return rows\n\nThat is all the loader needs.\n"),
+    "ruby": ("The loop below skips the empty items:\n\nitems.each do |item|\n  if item.nil?\n    next\n  end\n"
+             "  puts item\nend\n"),
+    "go-blank-before-brace": ("The handler closes the file in every case:\n\n"
+                              "func handle(w http.ResponseWriter, r *http.Request) {\n\tf, err := os.Open(name)\n"
+                              "\tif err != nil {\n\t\treturn\n\t}\n\n}\n\nNothing else is needed.\n"),
+    "markdown": ("---\ntitle: Parsing dates\n---\n\nParsing dates\n=============\n\nHere is how:\n\n"
+                 "```python\nfrom datetime import date\nprint(date.today())\n```\n\n"
+                 "| Name | Value |\n|------|-------|\n| a    | 1     |\n\n* * *\n\nThat's all.\n"),
+    "wrapped-paragraph": ("After three weeks at sea and a storm that nearly sank the boat, the crew finally came\n"
+                          "home.\nThe captain said that anyone who wanted to hear the whole story could get in "
+                          "touch via\nContact\ndetails that the harbour office keeps for the families of the crew.\n"),
+}
+
+
+@pytest.mark.parametrize("name", CODE_AND_PROSE)
+def test_short_lines_inside_a_listing_or_a_paragraph_are_not_furniture(tmp_path, run, name):
+    """`}`, `]`, a fence, `continue`, `next`, "home." and "Contact" each matched a rule alone; in
+    their listing or paragraph they are its text."""
+    path = tmp_path / ("page.md" if name == "markdown" else "page.txt")
+    path.write_text(CODE_AND_PROSE[name], encoding="utf-8")
+    result = run("check", path)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert run("fix", path).exit_code == 0
+    assert path.read_text(encoding="utf-8") == CODE_AND_PROSE[name]
+
+
+def test_furniture_that_stands_alone_still_goes(tmp_path, run):
+    """An ad label between two one-line paragraphs, a menu of its own, a lone close button."""
+    path = tmp_path / "page.txt"
+    path.write_text("The council voted five to two on Tuesday to approve the new budget for the city.\n"
+                    "Advertisement\nThe measure now goes to the mayor, who is expected to sign it this week.\n\n"
+                    "Home\nNews\nContact\n\n×\n", encoding="utf-8")
+    assert removed_lines(run, path) == {2, 5, 7, 9}
+
+
+# ---- UTF-16 and UTF-32 go back through the byte order that read them (issue 20 item 10) -----------
+
+@pytest.mark.parametrize("bom, encoding", [
+    (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (b"", "utf-16-be"), (b"", "utf-16-le"), (b"", "utf-32-be"), (b"", "utf-32-le"),
+])
+def test_fix_writes_utf16_and_utf32_in_the_byte_order_they_came_in(tmp_path, run, seed, bom, encoding):
+    path = tmp_path / "page.txt"
+    text = seed["raw"].read_text(encoding="utf-8")
+    path.write_bytes(bom + text.encode(encoding))
+    gone = removed_lines(run, path)
+    result = run("fix", path)
+    assert result.exit_code == 0, result.stderr
+    after = path.read_bytes()
+    assert after.startswith(bom) and after[len(bom):].decode(encoding).startswith(text.split("\n")[6])
+    assert_only_lines_removed(text.encode(), after[len(bom):].decode(encoding).encode(), gone)
+    assert run("check", path).exit_code == 0
+
+
+# ---- the hooks match compressed corpora (issue 20 item 12) ----------------------------------------
+
+def hook_patterns() -> dict:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return {hook["id"]: re.compile(hook["files"]) for hook in hooks}
+
+
+@pytest.mark.parametrize("name, matched", [
+    ("article.txt", True), ("corpus/article.txt.gz", True), ("corpus.jsonl.zst", True), ("notes.md.bz2", True),
+    ("a.text.xz", True), ("a.markdown", True), ("dump.ndjson.gz", True), ("corpus.jsonl", True),
+    ("page.html", False), ("page.html.gz", False), ("data.json", False), ("logo.png", False),
+    ("article.txt.gz.bak", False), ("archive.gz", False),
+])
+def test_the_hooks_match_text_markdown_and_jsonl_plain_or_compressed(name, matched):
+    patterns = hook_patterns()
+    assert set(patterns) == {"cleannews-check", "cleannews-fix"}
+    for pattern in patterns.values():
+        assert bool(pattern.search(name)) == matched, (pattern.pattern, name)
+
+
+@pytest.mark.slow
+def test_pre_commit_hooks_run_on_compressed_corpora(tmp_path, seed):
+    import zstandard
+
+    repo = tmp_path / "corpus"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    text = seed["raw"].read_text(encoding="utf-8")
+    (repo / "article.txt.gz").write_bytes(gzip.compress(text.encode()))
+    (repo / "corpus.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(
+        (json.dumps({"id": 1, "text": text}) + "\n").encode()))
+    git(repo, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
+
+    def hook(name):
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), name, "--all-files"],
+                              cwd=repo, capture_output=True, text=True, env=env)
+
+    failed = hook("cleannews-check")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "article.txt.gz:5: donation" in failed.stdout and "corpus.jsonl.zst:1: donation" in failed.stdout
+    hook("cleannews-fix")
+    assert b"Support us" not in gzip.decompress((repo / "article.txt.gz").read_bytes())
+    passed = hook("cleannews-check")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+# ---- a fix that removes the last block leaves no blank line behind it (issue 20 item 19) ----------
+
+@pytest.mark.parametrize("newline, final", [("\n", "\n"), ("\r\n", "\r\n"), ("\r\n", ""), ("\n", "\n\n")])
+def test_fix_removing_the_last_block_leaves_no_blank_line_at_the_end(tmp_path, run, seed, newline, final):
+    """The seed's last blocks (an appeal, then "Read more") go: the file ends with the article's
+    last paragraph and its own newline."""
+    path = tmp_path / "page.txt"
+    text = seed["raw"].read_text(encoding="utf-8").rstrip("\n")
+    path.write_bytes((text.replace("\n", newline) + final).encode())
+    assert 57 in removed_lines(run, path)
+    assert run("fix", path).exit_code == 0
+    assert path.read_bytes().endswith(f"Ryanair flight diversion.{newline}".encode())
+
+
+def test_fix_of_a_real_page_ends_at_its_last_kept_line(tmp_path, run):
+    path = tmp_path / "001.txt"
+    shutil.copy(READABILITY / "001.txt", path)
+    assert run("fix", path).exit_code == 0
+    assert path.read_text(encoding="utf-8").endswith("  Carnet fr\n")
