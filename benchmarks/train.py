@@ -22,10 +22,12 @@ to drop whole articles when it does.  Text: each page is added again as cleaning
 it (its article lines and what lies between them, a blank line between blocks), so that
 cleaning clean text keeps it: a corpus is cleaned in several passes.
 
-The thresholds for --favor are read off the leave-one-set-out predictions (mean over the
-three left-out sets): `balanced` is the lowest threshold whose F1 is within 0.002 of the
-best (recall first); `recall` loses at most 0.01 recall against keeping every line;
-`precision` is the highest threshold that costs at most 0.01 recall against `balanced`.
+The model overrules the hand-written rule it is given as features (features.prior,
+classify.prior) only where it is confident: a pair of thresholds, `inside` (a line the rule
+keeps goes under it) and `outside` (a line the rule drops stays from it).  The pairs for
+--favor are read off the leave-one-set-out predictions (means over the three left-out
+sets): `balanced` has the most recall among the pairs within 0.002 of the best F1;
+`precision` the most precision, `recall` the most recall, among those within 0.01.
 Fixed seed, one thread: the same data makes the same file.
 """
 from __future__ import annotations
@@ -55,9 +57,10 @@ PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=31, max_depth=6
               deterministic=True, num_threads=1, verbosity=-1, force_row_wise=True)
 ROUNDS = 300
 FAILED_SHARE = 0.2  # of the pages, copied with the precise pass failed
-BALANCED_SLACK = 0.002  # balanced: the lowest threshold whose mean F1 is this close to the best one
-RECALL_SLACK = 0.01  # recall: the highest threshold losing at most this much recall against keeping every line
-PRECISION_COST = 0.01  # precision: the highest threshold costing at most this much recall against balanced
+INSIDE = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  # a line the rule keeps goes under this score
+OUTSIDE = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)  # a line the rule drops stays from this score (1.01: never)
+BALANCED_SLACK = 0.002  # balanced: the most recall among the pairs this close to the best mean F1
+FAVOR_SLACK = 0.01  # precision and recall: the most of each among the pairs this close to it
 
 
 def tokens(text: str) -> list[str]:
@@ -240,8 +243,8 @@ def prf(pages, scores, threshold: float, truths: dict):
     ps, rs, lost = [], [], 0
     for (name, key, lines, *_), s in zip(pages, scores):
         truth = truths[name][key]
-        kept = "\n".join(line for line, v in zip(lines, s) if v >= threshold)
-        t, p = _truth_shingles(name, key, truth), shingles(kept)
+        body = "\n".join(line for line, v in zip(lines, s) if v >= threshold)
+        t, p = _truth_shingles(name, key, truth), shingles(body)
         tp = sum(min(c, p.get(k, 0)) for k, c in t.items())
         fp, fn = sum(p.values()) - tp, sum(t.values()) - tp
         total = tp + fp + fn
@@ -275,18 +278,38 @@ def loso(kind: str, pages) -> tuple[dict, dict]:
     return out, models
 
 
-def choose(out, gold) -> dict:
-    """The thresholds of --favor, from the leave-one-set-out predictions (see the module's docstring)."""
-    grid = [round(t, 2) for t in np.arange(0.02, 0.8, 0.01)]
-    table = {t: [prf(held, s, t, gold) for held, s in out.values()] for t in grid}
-    mean = {t: (np.mean([r[0] for r in rs]), np.mean([r[1] for r in rs]), np.mean([r[2] for r in rs]))
-            for t, rs in table.items()}
-    everything = np.mean([prf(held, s, -1.0, gold)[1] for held, s in out.values()])
+def priors(kind: str, pages) -> list[np.ndarray]:
+    """The hand-written rule's verdict on each line, as the pipeline computes it."""
+    from cleannews.pipeline import classify, features
+
+    return [np.array(features.prior(lines, rows) if kind == "html" else classify.prior(rows), dtype=bool)
+            if rows else np.ones(len(lines), dtype=bool) for _, _, lines, rows, _, _ in pages]
+
+
+def kept(prior: list, scores: list, inside: float, outside: float) -> list:
+    """Per page, 1.0 for a line that stays (model.keep's rule)."""
+    return [np.where(p, s >= inside, s >= outside).astype(float) for p, s in zip(prior, scores)]
+
+
+def choose(kind: str, out: dict, gold: dict) -> dict:
+    """The (inside, outside) thresholds of each --favor, from the leave-one-set-out predictions
+    (see the module's docstring)."""
+    grid = [(i, o) for i in INSIDE for o in OUTSIDE]
+    held = {name: (pages, priors(kind, pages), s) for name, (pages, s) in out.items()}
+    mean = {}
+    for inside, outside in grid:
+        rows = [prf(pages, kept(p, s, inside, outside), 0.5, gold) for pages, p, s in held.values()]
+        mean[inside, outside] = tuple(np.mean([r[i] for r in rows]) for i in range(3))
     best = max(f for _, _, f in mean.values())
-    balanced = min(t for t in grid if mean[t][2] >= best - BALANCED_SLACK)
-    recall = max([t for t in grid if t <= balanced and mean[t][1] >= everything - RECALL_SLACK] or [grid[0]])
-    precision = max(t for t in grid if t >= balanced and mean[t][1] >= mean[balanced][1] - PRECISION_COST)
-    return {"precision": float(precision), "balanced": float(balanced), "recall": float(recall)}
+    near = [g for g in grid if mean[g][2] >= best - BALANCED_SLACK]
+    wide = [g for g in grid if mean[g][2] >= best - FAVOR_SLACK]
+    balanced = max(near, key=lambda g: (mean[g][1], g))
+    # what precision keeps, balanced keeps, and recall keeps what balanced does: nested settings
+    stricter = [g for g in wide if g[0] >= balanced[0] and g[1] >= balanced[1]]
+    looser = [g for g in wide if g[0] <= balanced[0] and g[1] <= balanced[1]]
+    picks = {"precision": max(stricter, key=lambda g: (mean[g][0], g)), "balanced": balanced,
+             "recall": max(looser, key=lambda g: (mean[g][1], -g[0], -g[1]))}
+    return {favor: {"inside": float(i), "outside": float(o)} for favor, (i, o) in picks.items()}
 
 
 def main():
@@ -311,7 +334,7 @@ def main():
                 cache.write_bytes(pickle.dumps(pages))
         gold = truths()
         out, models = loso(kind, pages)
-        thresholds = choose(out, gold)
+        thresholds = choose(kind, out, gold)
         for left, made in models.items() if args.loso_models else ():
             path = args.loso_models / left / f"{kind}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -338,11 +361,14 @@ def main():
 def report(kind: str, out: dict, thresholds: dict, gold: dict) -> None:
     print(f"{kind}: left out  favor      P      R      F1   pages losing over half (>= 200 words)")
     for name, (held, s) in out.items():
+        prior = priors(kind, held)
         for favor, t in thresholds.items():
-            p, r, f, lost = prf(held, s, t, gold)
+            p, r, f, lost = prf(held, kept(prior, s, t["inside"], t["outside"]), 0.5, gold)
             print(f"{name:12s} {favor:9s} {p:.3f}  {r:.3f}  {f:.3f}  {lost}")
-        p, r, f, lost = prf(held, s, -1.0, gold)
-        print(f"{name:12s} {'all lines':9s} {p:.3f}  {r:.3f}  {f:.3f}  {lost}")
+        for label, scores in (("rule only", [x.astype(float) for x in prior]), ("model only", s),
+                              ("all lines", [np.ones(len(x)) for x in prior])):
+            p, r, f, lost = prf(held, scores, 0.5, gold)
+            print(f"{name:12s} {label:9s} {p:.3f}  {r:.3f}  {f:.3f}  {lost}")
 
 
 if __name__ == "__main__":

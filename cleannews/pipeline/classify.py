@@ -56,18 +56,19 @@ _BARE_TIME = regex.compile(r"\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:uhr|h|[A-Z]{2,
 
 
 def classify(doc: Document, rules=None, favor: str = "balanced") -> Document:
-    """Drop the boilerplate lines of a text or Markdown page that the rules left: the lines the
-    text model scores under the `favor` threshold (cleannews/pipeline/model.py).
+    """Drop the boilerplate lines of a text or Markdown page that the rules left: what lies
+    outside the article's run (`prior`), unless the text model is confident it is article,
+    and what the model is confident is furniture (cleannews/pipeline/model.py).
     `rules` (cleannews.engine.ruleset.Rules): what --disable turned off of this stage is kept."""
     kept = [i for i, b in enumerate(doc.blocks) if b.kept]
     if doc.kind not in ("text", "markdown") or len(kept) < 3:
         return doc
     if rules is not None and not rules.enabled(LABEL, "boilerplate", "classifier"):
         return doc
-    scores = model.scores("text", line_features(doc, kept), FEATURES)
-    threshold = model.threshold("text", favor)
-    for index, score in zip(kept, scores):
-        if score < threshold:
+    rows = line_features(doc, kept)
+    scores = model.scores("text", rows, FEATURES)
+    for index, score, stays in zip(kept, scores, model.keep("text", scores, prior(rows), favor)):
+        if not stays:
             doc.remove(index, LABEL, "boilerplate", "classifier")
             doc.blocks[index].removal.matched = f"p={score:.2f}"
     return doc
@@ -87,6 +88,15 @@ FEATURES = (
     "good_around", "ruled_around", "lines", "good_share", "page_words", "word_share",
 )
 _RANK = {GOOD: 3.0, NEAR: 2.0, SHORT: 1.0, BAD: 0.0}
+
+
+def prior(rows: list[list[float]]) -> list[bool]:
+    """The hand-written rule the model may overrule (jusText's method): outside the densest run
+    of good blocks everything goes (menus, teasers, footers), inside it what names itself
+    furniture (a clock-time header, a copyright line); a page without a run keeps its lines."""
+    run, found = FEATURES.index("in_run"), FEATURES.index("run_found")
+    named = [FEATURES.index(f"why_{why}") for why in ("timestamp", "copyright")]
+    return [(not row[found] or bool(row[run])) and not any(row[i] for i in named) for row in rows]
 
 
 def line_features(doc: Document, kept: list[int]) -> list[list[float]]:

@@ -177,9 +177,11 @@ def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str],
 
 
 def main_text(doc: Document, tree, favor: str = "balanced", rules=None) -> str:
-    """The article text, one block a line: the broad extraction, less the lines the block
-    model takes for furniture (`model.keep`: trained on many sites' pages, it reads each
-    line's place in the page, its markup and its shape; see cleannews/pipeline/features.py).
+    """The article text, one block a line: the broad extraction, less the lines taken for
+    furniture: those outside the core both passes agree on (`features.prior`), unless the
+    block model is confident they are article, and those the model is confident are
+    furniture (`model.keep`: trained on many sites' pages, it reads each line's place in the
+    page, its markup and its shape; see cleannews/pipeline/features.py).
     The lines that go are reported in `doc.dropped` with the model's score, so that
     `explain` shows why; the rules and the judge still see every line kept.  `rules`
     (cleannews.engine.ruleset.Rules): with `model.html` disabled, every line stays."""
@@ -189,12 +191,11 @@ def main_text(doc: Document, tree, favor: str = "balanced", rules=None) -> str:
         return ""
     if rules is not None and not rules.enabled(LABEL, "boilerplate", "extract"):
         return "\n".join(plain(line) for line in lines)
-    scores = model.scores("html", features.page_features(lines, precise, page), features.FEATURES)
-    threshold = model.threshold("html", favor)
-    keep = []
-    for line, score in zip(lines, scores):
-        keep.append(score >= threshold)
-        if not keep[-1]:
+    rows = features.page_features(lines, precise, page)
+    scores = model.scores("html", rows, features.FEATURES)
+    keep = model.keep("html", scores, features.prior(lines, rows), favor)
+    for line, score, kept in zip(lines, scores, keep):
+        if not kept:
             doc.dropped.append(Removal(LABEL, "boilerplate", plain(line), 0, -1, "extract",
                                        matched=f"p={score:.2f}"))
     return "\n".join(plain(line) for line, kept in zip(lines, keep) if kept)

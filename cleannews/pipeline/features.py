@@ -271,3 +271,23 @@ def _main_container(lines: list[str], found: list):
     within = [1.0 if main in chain else 0.0 for chain in chains]
     words = [len(line.split()) for line in lines]
     return within, sum(w for w, k in zip(words, within) if k) / (sum(words) or 1)
+
+
+LONG_LINE_WORDS = 40  # a paragraph this long is article text even where the precise pass left it out
+
+
+def prior(lines: list[str], rows: list[list[float]]) -> list[bool]:
+    """The hand-written rule the model may overrule: a line leaves the broad extraction when the
+    precise pass left it out *and* it stands outside the core both passes agree on (a teaser
+    list, a byline box, a footer), unless it is long, or ends as a sentence after the core (a
+    closing note).  A precise pass holding under half the words missed the article: then
+    every line stays."""
+    region, share = FEATURES.index("region"), FEATURES.index("precise_share")
+    keep = []
+    for line, row in zip(lines, rows):
+        if row[region] == -2.0 or row[share] < 0.5 or row[region] == 0.0:
+            keep.append(True)
+            continue
+        keep.append(len(line.split()) >= LONG_LINE_WORDS
+                    or (row[region] == 1.0 and not line.startswith("- ") and ends_as_sentence(line)))
+    return keep
