@@ -85,7 +85,7 @@ FEATURES = (
     "density", "size", "words", "sentence_end", "indented", "alone", "gap_before", "gap_after", "bullet",
     "heading", "in_run", "run_found", "relaxed", "run_distance", "position", "run_share", "repeated",
     "digits", "capitalised", "punctuation", "url", "prev_class", "next_class", "prev_size", "next_size",
-    "good_around", "ruled_around", "lines", "good_share", "page_words", "word_share",
+    "good_around", "lines", "good_share", "page_words", "word_share",
 )
 _RANK = {GOOD: 3.0, NEAR: 2.0, SHORT: 1.0, BAD: 0.0}
 
@@ -102,7 +102,8 @@ def prior(rows: list[list[float]]) -> list[bool]:
 def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
     """One row of FEATURES for each kept block: what jusText's method makes of it (its class,
     the densest run of good blocks and whether the block is in it), its layout (indentation,
-    blank lines around it), its own shape, its neighbours', and the rules' hits around it."""
+    blank lines around it), its own shape and its neighbours'.  Not what the rules removed
+    around it: removing a furniture line must not change what counts as the article."""
     Lines().fill(doc.blocks)  # a document made outside the pipeline; filled ones are left as they are
     lang = doc.metadata.get("language")
     stops = language.field(lang)
@@ -127,7 +128,6 @@ def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
     page_words = sum(words) or 1
     run_words = sum(words[start:end + 1]) if score > 0 else 0
     numbers = [b.line for b in doc.blocks]
-    ruled = [not b.kept for b in doc.blocks]
     good = [c in (GOOD, NEAR) for c in classes]
     rows = []
     for pos, (index, text) in enumerate(zip(kept, texts)):
@@ -142,7 +142,6 @@ def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
             in_run = float(start <= pos <= end)
             distance = (start - pos) / n if pos < start else (pos - end) / n if pos > end else 0.0
         around = good[max(0, pos - 3):pos] + good[pos + 1:pos + 4]
-        near = ruled[max(0, index - 2):index] + ruled[index + 1:index + 3]
         rows.append([
             *(float(cls == c) for c in _CLASSES), *(float(why == r) for r in _REASONS),
             -1.0 if density is None else density, math.log1p(sizes[pos]), math.log1p(len(tokens)),
@@ -156,7 +155,7 @@ def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
             len(_PUNCT.findall(text)) / (len(tokens) or 1), float(bool(_URL.search(text))),
             _RANK[classes[pos - 1]] if pos else -1.0, _RANK[classes[pos + 1]] if pos + 1 < n else -1.0,
             math.log1p(sizes[pos - 1]) if pos else -1.0, math.log1p(sizes[pos + 1]) if pos + 1 < n else -1.0,
-            sum(around) / len(around) if around else 0.0, sum(near) / len(near) if near else 0.0,
+            sum(around) / len(around) if around else 0.0,
             math.log1p(n), sum(good) / n, math.log1p(page_words), words[pos] / page_words,
         ])
     return rows
