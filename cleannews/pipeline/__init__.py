@@ -93,18 +93,18 @@ def prepare_html(doc: Document, ruleset: Rules):
     links = judge.link_texts(tree)
     if early.metadata:  # the site's own XPaths come before trafilatura's guesses
         doc.metadata.update(site.site_metadata(tree, early, doc.source))
-    strips, stale = site.usable_strips(tree, early, doc.content, doc.source)
-    if stale:  # a site's strip that would take most of the article is out of date: said, not run
-        doc.metadata["stale_site_rules"] = [{"rule": rule, "reason": why} for rule, why in stale]
-    doc.dropped = extract.drop_selected(doc, tree, strips)
+    # Imported strips (early.strips) are not dropped: even guarded by site.usable_strips they
+    # cost F1 on the pages of covered sites (benchmarks/README.md, "Site rules")
+    doc.dropped = extract.drop_selected(doc, tree, early.selectors)
     return tree, sites, links
 
 
 def _guard_over_removal(doc: Document, limit: float) -> None:
     """Flag a document cleaning may have gutted, so that a corpus user can find it: the rules
     removed more than `limit` of its words (a rule matching article text shows up here first),
-    or the extraction, the block model or the classifier removed more running text (lines
-    that read as prose: ten words or more, ending as a sentence) than they kept.  A page
+    or the extraction, the block model or the classifier removed more of what reads as
+    article than they kept: running text (ten words or more, ending as a sentence) anywhere,
+    and any line taken from between the article's kept lines (a code listing, a table).  A page
     judged no article at all (a wall, a stub) is not flagged: there the rules did their
     work, and the metadata says why it is empty."""
     if "empty" in doc.metadata:
@@ -120,6 +120,11 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
         words = len(removal.text.split())
         if removal.stage in ("extract", "classifier") and words >= PROSE_WORDS and ends_as_sentence(removal.text):
             prose[removal.stage] += words
+    inside = [i for i, b in enumerate(doc.blocks) if b.kept]
+    holes = sum(b.words for b in doc.blocks[inside[0]:inside[-1]] if b.removal and b.removal.stage == "classifier"
+                and not ends_as_sentence(b.text)) if inside else 0
+    if holes:  # what the classifier took from between the article's own lines: listings, tables
+        prose["classifier"] += holes
     removed = sum(prose.values())
     if removed >= MIN_FLAGGED_WORDS and removed > kept:
         doc.metadata["over_removal"] = {"share": round(removed / (removed + kept), 3), "limit": 0.5,

@@ -37,8 +37,10 @@ class Model:
         self.value = np.array(nodes["value"], dtype=np.float64)
         self.roots = np.array(data["roots"], dtype=np.int64)
         self.depth = int(data["depth"])
-        self.leaf = self.feature < 0
-        self.safe_feature = np.where(self.leaf, 0, self.feature)
+        # a leaf tests feature 0 against +inf and leads to itself: every row walks `depth` steps
+        leaf = self.feature < 0
+        self.feature = np.where(leaf, 0, self.feature)
+        self.cut = np.where(leaf, np.inf, self.cut)
 
     def scores(self, rows) -> np.ndarray:
         """The probability that each row is article text."""
@@ -47,11 +49,11 @@ class Model:
             return np.zeros(0)
         if x.shape[1] != len(self.features):
             raise ValueError(f"model {self.version} reads {len(self.features)} features, given {x.shape[1]}")
-        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
-        index = np.arange(len(x))[:, None]
+        flat = x.ravel()
+        start = (np.arange(len(x)) * x.shape[1])[:, None]
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots)))
         for _ in range(self.depth):
-            go_left = x[index, self.safe_feature[node]] <= self.cut[node]
-            node = np.where(self.leaf[node], node, np.where(go_left, self.left[node], self.right[node]))
+            node = np.where(flat[start + self.feature[node]] <= self.cut[node], self.left[node], self.right[node])
         margin = self.base + self.value[node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-margin))
 

@@ -98,6 +98,19 @@ def body(tree, active: Active, extracted_chars: int | None = None, source: str =
     return found
 
 
+@functools.cache
+def _paragraphs():
+    from lxml.etree import XPath
+
+    return XPath("descendant-or-self::p")
+
+
+def _prose(tree) -> int:
+    """The characters of the page's paragraphs: where its article is, most often, whatever the
+    site's body rule says (a paywalled page keeps its teaser in the box a strip removes)."""
+    return sum(len(text_of(p)) for p in _paragraphs()(tree))
+
+
 def site_metadata(tree, active: Active, source: str = "<page>") -> dict:
     """The title, author and date the site's metadata rules read: for each field the first
     rule, in file order, that gives a value (several authors joined by "; ").  A date is
@@ -131,13 +144,10 @@ def _value(rule: Rule, result) -> str | None:
 
 
 def _date(text: str) -> str | None:
+    """An ISO date in what the rule read, else nothing (trafilatura's date stands): a written-out
+    date would need dateparser, whose search through every locale costs a second a page."""
     iso = _ISO_DATE.search(text)
-    if iso:
-        return iso.group()
-    import dateparser  # a written-out date only: most sites give ISO dates in a meta tag
-
-    parsed = dateparser.parse(text, settings={"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]})
-    return parsed.strftime("%Y-%m-%d") if parsed else None
+    return iso.group() if iso else None
 
 
 def usable_strips(tree, active: Active, content: str | None = None,
@@ -156,14 +166,19 @@ def usable_strips(tree, active: Active, content: str | None = None,
     if len(article) < MIN_ARTICLE_CHARS:
         page = tree.find("body")
         article = text_of(page if page is not None else tree)
+    prose = _prose(tree)
     stale, reasons = set(), []
     for rule in site_strips:
         if content is not None and not any(all(lit in content for lit in needs)
                                            for needs, _ in union_members(rule.xpath)):
             continue
-        elements = _select(rule, tree, source) or []
-        taken = sum(len(text_of(e)) for e in _outermost([e for e in elements if isinstance(getattr(e, "tag", None), str)]))
+        elements = _outermost(_select(rule, tree, source) or [])
+        taken = sum(len(text_of(e)) for e in elements)
+        taken_prose = sum(len(text_of(p)) for e in elements for p in _paragraphs()(e))
         if article and taken > STRIP_SHARE * len(article):
             stale.add(rule.id)
             reasons.append((rule.id, f"would remove {taken:,} of the article's {len(article):,} characters"))
+        elif prose and taken_prose > STRIP_SHARE * prose:
+            stale.add(rule.id)
+            reasons.append((rule.id, f"would remove {taken_prose:,} of the {prose:,} characters of the page's paragraphs"))
     return [r for r in selectors if r.id not in stale], reasons
