@@ -331,3 +331,17 @@ def test_a_strip_that_selects_text_on_some_page_selects_its_elements_only(tmp_pa
     [rule] = active.strips
     found = rule.select(page_of(PAGE.replace("<footer>", '<footer data-x="1">')))
     assert [e.tag for e in found] == ["footer"]
+
+
+def test_a_strip_of_the_box_a_paywalled_page_keeps_its_article_in_is_left_out():
+    """wsj.com's config strips `div.snippet`, the teaser a logged-in reader does not see: on the
+    paywalled page of the set it is the article (the teaser is what the truth holds)."""
+    rules = load_rules()
+    key, url, data = bench_page("scrapinghub", "042bb7b5")
+    page = Document(source=key, data=data, url=url)
+    decode.decode(page)
+    tree = extract.parse(page)
+    active = rules.active(None, tuple(s.site for s in rules.sites_for(extract.host_of(url), "")))
+    strips, stale = site.usable_strips(tree, active, page.content)
+    assert "ftr.wsj.com.strip-50f5cd" in [rule for rule, _ in stale]
+    assert "ftr.wsj.com.strip-4a8c18" in [r.id for r in strips]  # its //button stays

@@ -155,7 +155,8 @@ def usable_strips(tree, active: Active, content: str | None = None,
     """The selector rules of `active` to drop elements by: its own selectors and the imported
     strips (`active.strips`), less the site strips that would take more than STRIP_SHARE of
     the article's text (the site's body, when one matches with MIN_ARTICLE_CHARS or more,
-    else the page's), with those left out as (rule id, reason).  Rules that belong to no
+    else the page's) or of the text of the page's paragraphs, with those left out as (rule
+    id, reason).  Rules that belong to no
     site pass untouched, at no cost.  `content`: the page's source, which spares evaluating
     a strip whose attribute values it does not contain."""
     selectors = active.selectors + active.strips
