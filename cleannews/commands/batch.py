@@ -12,6 +12,7 @@ from cleannews.commands.common import (
     SITE,
     field_options,
     global_flag,
+    favor_option,
     limit_options,
     limits,
     load,
@@ -49,9 +50,10 @@ Examples:
 @SITE
 @field_options
 @limit_options
+@favor_option
 @rule_options
 def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_failed, site, text_field, html_field,
-          url_field, id_field, max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
+          url_field, id_field, max_bytes, timeout, max_removed, favor, extra_rules, no_builtin_rules, disable):
     """Clean every page, JSONL corpus and WARC file under SOURCES into OUTPUT.
 
     Pages: SRC/a/b.html becomes OUTPUT/a/b.txt with OUTPUT/a/b.meta.json
@@ -71,7 +73,7 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
     ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
     options = Options(fmt=output_format(fmt), resume=resume, jobs=jobs or os.cpu_count() or 1,
                       fields=Fields(text_field, html_field, url_field, id_field), rules=ruleset.spec,
-                      limits=limits(max_bytes, timeout, max_removed), report=report, drop_failed=drop_failed,
+                      limits=limits(max_bytes, timeout, max_removed, favor), report=report, drop_failed=drop_failed,
                       include=include, exclude=exclude)
     quiet = global_flag("quiet")
     named = set(sources)  # a file named on the command line and not cleaned is always said

@@ -11,6 +11,7 @@ from cleannews.commands.common import (
     PageCommand,
     cannot_write,
     field_options,
+    favor_option,
     limit_options,
     limits,
     load,
@@ -44,9 +45,10 @@ Examples:
 @SITE
 @field_options
 @limit_options
+@favor_option
 @rule_options
 def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_field,
-          max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
+          max_bytes, timeout, max_removed, favor, extra_rules, no_builtin_rules, disable):
     """Clean one page (HTML, text or Markdown; '-' or nothing: standard input).
 
     With --format jsonl, INPUT is a JSONL corpus (plain or compressed),
@@ -60,7 +62,7 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
     if output and input != "-" and same_file(input, output):
         raise Failure(f"{output}: is the input; write the clean page elsewhere")
     ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
-    given, bounds = fmt, limits(max_bytes, timeout, max_removed)
+    given, bounds = fmt, limits(max_bytes, timeout, max_removed, favor)
     fmt = output_format(fmt)
     if input == "-":
         reading_stdin()

@@ -44,6 +44,15 @@ def limit_options(f):
     return f
 
 
+def favor_option(f):
+    """How sure the block models must be before they drop a line (see cleannews.pipeline.model)."""
+    from cleannews.limits import FAVORS
+
+    return click.option("--favor", type=click.Choice(FAVORS), default=None,
+                        help="What the block models favour when in doubt: precision drops more furniture, "
+                             "recall keeps every line that might be article [balanced].")(f)
+
+
 def limits(max_bytes, timeout, max_removed, favor=None):
     """Limits from the flags, else the configuration, else the defaults."""
     from cleannews.limits import Limits

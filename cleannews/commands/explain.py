@@ -6,6 +6,7 @@ import click
 from cleannews.commands.common import (
     SITE,
     PageCommand,
+    favor_option,
     limit_options,
     limits,
     load,
@@ -33,8 +34,9 @@ Examples:
 @click.option("--pager/--no-pager", default=True, show_default=True,
               help="Page long output on a terminal ($PAGER, or less). Never in a pipe.")
 @limit_options
+@favor_option
 @rule_options
-def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, extra_rules, no_builtin_rules, disable):
+def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, favor, extra_rules, no_builtin_rules, disable):
     """Show one page with every removed block struck through and labelled
     with its category and rule id ('-' or nothing: standard input).
 
@@ -49,7 +51,7 @@ def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, e
     from cleannews.runs.explain import explain as render
 
     ruleset = load(extra_rules=extra_rules, no_builtin_rules=no_builtin_rules, disable=disable, site=site)
-    bounds = limits(max_bytes, timeout, max_removed)
+    bounds = limits(max_bytes, timeout, max_removed, favor)
     if input == "-":
         reading_stdin()
     doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
