@@ -102,9 +102,10 @@ def prepare_html(doc: Document, ruleset: Rules):
 def _guard_over_removal(doc: Document, limit: float) -> None:
     """Flag a document cleaning may have gutted, so that a corpus user can find it: the rules
     removed more than `limit` of its words (a rule matching article text shows up here first),
-    or the extraction, the block model or the classifier removed more of what reads as
-    article than they kept: running text (ten words or more, ending as a sentence) anywhere,
-    and any line taken from between the article's kept lines (a code listing, a table).  A page
+    or more of what reads as article went than stayed: in html, the running text (ten words
+    or more, ending as a sentence) the extraction or the block model left out; in text, the
+    lines the classifier took from between the article's kept lines (a code listing, a
+    table).  Comments and teasers after the article do not count.  A page
     judged no article at all (a wall, a stub) is not flagged: there the rules did their
     work, and the metadata says why it is empty."""
     if "empty" in doc.metadata:
@@ -115,20 +116,18 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
         doc.metadata["over_removal"] = {"share": round(by_rules / total, 3), "limit": limit, "stage": "rules"}
         return
     kept = sum(b.words for b in doc.blocks if b.kept)
-    prose = Counter()
-    for removal in doc.removed:
+    removed = Counter()
+    for removal in doc.dropped:  # html: running text the extraction or the block model left out
         words = len(removal.text.split())
-        if removal.stage in ("extract", "classifier") and words >= PROSE_WORDS and ends_as_sentence(removal.text):
-            prose[removal.stage] += words
+        if removal.stage == "extract" and words >= PROSE_WORDS and ends_as_sentence(removal.text):
+            removed["extract"] += words
     inside = [i for i, b in enumerate(doc.blocks) if b.kept]
-    holes = sum(b.words for b in doc.blocks[inside[0]:inside[-1]] if b.removal and b.removal.stage == "classifier"
-                and not ends_as_sentence(b.text)) if inside else 0
-    if holes:  # what the classifier took from between the article's own lines: listings, tables
-        prose["classifier"] += holes
-    removed = sum(prose.values())
-    if removed >= MIN_FLAGGED_WORDS and removed > kept:
-        doc.metadata["over_removal"] = {"share": round(removed / (removed + kept), 3), "limit": 0.5,
-                                        "stage": prose.most_common(1)[0][0]}
+    if inside:  # text: what the classifier took from between the article's own lines (listings, tables)
+        removed["classifier"] = sum(b.words for b in doc.blocks[inside[0]:inside[-1]]
+                                    if b.removal and b.removal.stage == "classifier")
+    stage, words = max(removed.items(), key=lambda item: item[1], default=("", 0))
+    if words >= MIN_FLAGGED_WORDS and words > kept:
+        doc.metadata["over_removal"] = {"share": round(words / (words + kept), 3), "limit": 0.5, "stage": stage}
 
 
 def _sites(doc: Document, ruleset: Rules, url: str | None, content: str) -> tuple[str, ...]:
