@@ -63,7 +63,7 @@ HELD_SHOWN = 20  # held-back blocks listed as comments per site
 # for no other site
 FINGERPRINT_SHARE = 0.5
 FINGERPRINT_WORDS = 3
-FINGERPRINTS = 3  # per site, the most frequent first
+FINGERPRINTS = 5  # per site, the most frequent first
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")

@@ -204,7 +204,8 @@ rules:
     assert time.monotonic() - started < 10
     assert doc.metadata["rule_errors"] == ["evil.backtracking"]
     assert timeouts == ["evil.backtracking"]  # three bad blocks, one time limit spent: the rule is dropped for the page
-    assert doc.text == seed["clean"]  # the other rules did their work
+    # the other rules did their work (the made-up lines themselves are the block model's call)
+    assert doc.text.replace("a" * 60 + "!\n\n", "") == seed["clean"]
 
 
 def test_over_removal_is_flagged_in_metadata_summary_and_check(tmp_path, run, seed):

@@ -19,7 +19,9 @@ def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Do
     n = len(blocks)
     if not n:
         return doc
-    timed_out: set = set()  # a pattern that ran out of time once is not run again on this document
+    # a pattern that ran out of time once is not run again on this document (nor on its clean
+    # text judged again: pipeline._settle hands the errors on)
+    timed_out: set = set(doc.metadata.get("rule_errors", ()))
 
     def test(matcher, i):
         if matcher.rule_id in timed_out:
@@ -35,7 +37,9 @@ def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Do
             found = matcher(block.text, block.norm, block.words)
         except PatternTimeout as exc:
             timed_out.add(exc.rule_id)
-            doc.metadata.setdefault("rule_errors", []).append(exc.rule_id)
+            errors = doc.metadata.setdefault("rule_errors", [])
+            if exc.rule_id not in errors:  # the clean text judged again meets the same pattern
+                errors.append(exc.rule_id)
             return False
         memo[id(matcher)] = (matcher, found)
         return found

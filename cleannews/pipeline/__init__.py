@@ -43,6 +43,8 @@ def _settle(doc: Document, ruleset: Rules, favor: str, rounds: int = 4) -> None:
         if not text:
             return
         again = Document(source=doc.source, data=text.encode("utf-8", "surrogatepass"), url=doc.url)
+        if "rule_errors" in doc.metadata:
+            again.metadata["rule_errors"] = doc.metadata["rule_errors"]
         kept = [i for i, b in enumerate(doc.blocks) if b.kept]
         _clean(again, ruleset, rules_only=False, reuse=[doc.blocks[i] for i in kept], favor=favor)
         if again.text == text:
