@@ -2,7 +2,7 @@
 
 The trees are data (cleannews/models/<kind>.json), made by benchmarks/train.py from the
 benchmark pages with a fixed seed; here they are only walked, with numpy, every tree
-and every line of a page at once: a page of 100 lines costs a few hundred microseconds.
+and every line of a page at once: a page of 100 lines costs about a millisecond.
 The training libraries are not needed to run them.
 
 The thresholds a line must reach are a setting (`--favor`): `precision` drops more
@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
 
 class Model:
     """A forest in flat arrays: node i tests feature[i] <= cut[i] and goes to left[i] or
