@@ -155,6 +155,7 @@ def _links(block, cache: dict) -> tuple[int, float]:
 
 
 def _dom(element, line_chars: int, caches) -> list[float]:
+    """The DOM part of a row: what holds the line, and what lies above it up to the root."""
     classes, links = caches
     if element is None:
         return [0.0, 0.0, 0.0, 0.0, 0.0] + [0.0] * len(_KINDS) + [0.0] * (len(LANDMARKS) + 1) + [NONE] * len(_GROUPS)
@@ -163,7 +164,7 @@ def _dom(element, line_chars: int, caches) -> list[float]:
     total, density = _links(block, links) if block is not None else (0, 0.0)
     under = dict.fromkeys(LANDMARKS, 0.0)
     distance = [NONE] * len(_GROUPS)
-    depth, article_body, in_link = 0, 0.0, 0.0
+    article_body, in_link = 0.0, 0.0
     node, level = element, 0
     while node is not None:
         tag = node.tag
@@ -181,8 +182,7 @@ def _dom(element, line_chars: int, caches) -> list[float]:
                         distance[g] = level
         node = node.getparent()
         level += 1
-    depth = level
-    return ([1.0, float(depth), density, in_link, min(1.0, line_chars / total) if total else 1.0]
+    return ([1.0, float(level), density, in_link, min(1.0, line_chars / total) if total else 1.0]
             + [float(kind == k) for k in _KINDS] + list(under.values()) + [article_body] + distance)
 
 
