@@ -79,10 +79,9 @@ def page_rows(job):
     """(set, key, lines, rows, copies, labels) of one page; `copies`: (lines, rows, labels, share)
     of variants of the page that training adds with that probability."""
     kind, name, key, url, truth = job
-    from cleannews.api import load_rules
     from cleannews.document import Document
 
-    rules = _rules(load_rules)
+    rules = _rules()
     words = tokens(truth)
     grams = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
     joined = f" {' '.join(words)} "
@@ -132,13 +131,12 @@ def _text_rows(doc, rules):
     return [doc.blocks[i].text for i in kept], classify.line_features(doc, kept), doc
 
 
-_RULES = []
+@functools.cache
+def _rules():
+    """The built-in rules, loaded once per worker process."""
+    from cleannews.api import load_rules
 
-
-def _rules(load_rules):
-    if not _RULES:
-        _RULES.append(load_rules())
-    return _RULES[0]
+    return load_rules()
 
 
 def collect(kind: str, workers: int) -> list:

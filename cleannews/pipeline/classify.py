@@ -23,7 +23,7 @@ import regex
 from cleannews import language
 from cleannews.document import Document
 from cleannews.engine.lines import Lines
-from cleannews.pipeline import model
+from cleannews.pipeline import features, model
 from cleannews.pipeline.blocks import ends_as_sentence
 
 # block classes
@@ -49,7 +49,6 @@ FIRST_SHARE = 0.7  # an earlier run this close to the best one is the article
 MAX_GAIN = 400  # what one good block earns at most: many paragraphs beat one long notice
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-_DIGITS = regex.compile(r"\d")
 _TIME = regex.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")  # a clock time: post and comment headers
 # A clock time alone on its line heads an update of a live or running story ("4:14 p.m."): article text
 _BARE_TIME = regex.compile(r"\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:uhr|h|[A-Z]{2,4})?\.?", regex.I)
@@ -78,7 +77,6 @@ LABEL = "classifier.model"
 _CLASSES = (GOOD, NEAR, SHORT, BAD)
 _REASONS = ("repeated", "copyright", "timestamp", "menu", "few-stopwords", "list")
 _URL = regex.compile(r"https?://|www\.|\.(?:com|org|net)\b")
-_PUNCT = regex.compile(r"[,.;:!?，。；：！？]")
 _BULLET = regex.compile(r"^\s*(?:[-*•·>]|\d+[.)])\s")
 FEATURES = (
     *(f"class_{c}" for c in _CLASSES), *(f"why_{r}" for r in _REASONS),
@@ -133,7 +131,7 @@ def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
     for pos, (index, text) in enumerate(zip(kept, texts)):
         cls, why = found[pos]
         tokens = text.split()
-        chars = len(text) or 1
+        punctuation, digits, capitalised = features.shares(text, tokens)
         line = numbers[index]
         density = language.share(blocks[pos].tally, stops) if stops is not None else None
         if score <= 0:
@@ -150,9 +148,7 @@ def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
             float(line and index + 1 < len(numbers) and numbers[index + 1] - line > 1),
             float(bool(_BULLET.match(blocks[pos].raw))), float(blocks[pos].heading),
             in_run, float(score > 0), float(relaxed), distance, pos / n, run_words / page_words,
-            math.log(seen[text]), len(_DIGITS.findall(text)) / chars,
-            sum(t[:1].isupper() for t in tokens) / (len(tokens) or 1),
-            len(_PUNCT.findall(text)) / (len(tokens) or 1), float(bool(_URL.search(text))),
+            math.log(seen[text]), digits, capitalised, punctuation, float(bool(_URL.search(text))),
             _RANK[classes[pos - 1]] if pos else -1.0, _RANK[classes[pos + 1]] if pos + 1 < n else -1.0,
             math.log1p(sizes[pos - 1]) if pos else -1.0, math.log1p(sizes[pos + 1]) if pos + 1 < n else -1.0,
             sum(around) / len(around) if around else 0.0,

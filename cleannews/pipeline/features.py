@@ -221,8 +221,7 @@ def page_features(lines: list[str], precise: set[str], page: PageText) -> list[l
         row = [
             math.log1p(len(tokens)), math.log1p(chars), float(ends_as_sentence(text)),
             float(line.startswith("- ")), float(line.startswith("| ")),
-            len(_PUNCT.findall(text)) / (len(tokens) or 1), len(_DIGIT.findall(text)) / (chars or 1),
-            sum(t[:1].isupper() for t in tokens) / (len(tokens) or 1),
+            *shares(text, tokens),
             float(len(_SEPARATORS.findall(text))), chars / (len(tokens) or 1),
             float(inside[i]), region, i / n, distance, precise_words / page_words, math.log1p(n),
             math.log1p(page_words), words[i] / page_words,
@@ -232,6 +231,14 @@ def page_features(lines: list[str], precise: set[str], page: PageText) -> list[l
         ]
         rows.append(row + _dom(found[i], chars, caches))
     return rows
+
+
+def shares(text: str, tokens: list[str]) -> tuple[float, float, float]:
+    """A line's punctuation marks per word, digits per character, and share of words that start
+    with a capital: what tells a sentence from a menu, a score line or a headline (both models)."""
+    words = len(tokens) or 1
+    return (len(_PUNCT.findall(text)) / words, len(_DIGIT.findall(text)) / (len(text) or 1),
+            sum(t[:1].isupper() for t in tokens) / words)
 
 
 def _probe(line: str) -> str:
