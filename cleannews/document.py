@@ -38,7 +38,8 @@ class Block:
     block as written in the input (Markdown markup kept), so Markdown output
     never invents anything.  `norm`, `tally` and `memo` are filled once the page is
     split (`lines.Lines.fill`): the form phrases are compared in, the words and
-    stopwords per language, and the rule engine's answers for this text.
+    stopwords per language, and the rule engine's answers for this text (and what the
+    text classifier reads of it alone).
     """
 
     text: str

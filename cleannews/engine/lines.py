@@ -28,9 +28,10 @@ class Lines:
         self.known.clear()
 
     def fill(self, blocks, counts: bool = True) -> None:
-        """Give each block its normal form, its memo (the rule engine's answers for its text)
-        and, with `counts`, its stopword counts (an HTML page whose language its markup names
-        needs none): a line seen before takes what was worked out for it then."""
+        """Give each block its normal form, its memo (the rule engine's answers for its text, and
+        what the text classifier reads of it) and, with `counts`, its stopword counts (an HTML
+        page whose language its markup names needs none): a line seen before takes what was
+        worked out for it then."""
         known = self.known
         for block in blocks:
             if block.norm is not None and (block.tally or not counts):

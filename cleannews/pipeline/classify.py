@@ -93,8 +93,8 @@ def prior(rows: list[list[float]]) -> list[bool]:
     of good blocks everything goes (menus, teasers, footers), inside it what names itself
     furniture (a clock-time header, a copyright line); a page without a run keeps its lines."""
     run, found = FEATURES.index("in_run"), FEATURES.index("run_found")
-    named = [FEATURES.index(f"why_{why}") for why in ("timestamp", "copyright")]
-    return [(not row[found] or bool(row[run])) and not any(row[i] for i in named) for row in rows]
+    timestamp, copyright = FEATURES.index("why_timestamp"), FEATURES.index("why_copyright")
+    return [(not row[found] or bool(row[run])) and not (row[timestamp] or row[copyright]) for row in rows]
 
 
 def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
@@ -108,53 +108,85 @@ def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
     cjk = lang in ("zh", "ja", "ko")
     blocks = [doc.blocks[i] for i in kept]
     texts = [b.text for b in blocks]
-    sizes = [_size(text, cjk) for text in texts]
-    indented = _indented([b.raw for b in blocks], texts, sizes)
+    shapes = [_shape(b, cjk) for b in blocks]
+    sizes = [shape[0] for shape in shapes]
+    sentences = [shape[3] for shape in shapes]
+    indented = _indented([b.raw for b in blocks], sizes, sentences)
     alone = _alone(doc, kept, indented)
     seen = Counter(texts)
-    found = [_classify(text, b.tally, size, ind, stops, seen)
-             for text, b, size, ind in zip(texts, blocks, sizes, indented)]
+    densities = [language.share(b.tally, stops) for b in blocks] if stops is not None else [None] * len(blocks)
+    found = [_classify(text, size, ind, sentence, density, seen)
+             for text, size, ind, sentence, density in zip(texts, sizes, indented, sentences, densities)]
     classes = [cls for cls, _ in found]
     score, start, end = _region(_gains(found, sizes, indented, alone, STRICT))
     relaxed = score < MIN_ARTICLE
     if relaxed:
         score, start, end = _region(_gains(found, sizes, indented, alone, RELAXED))
     if score > 0:
-        start, end = _widen(texts, classes, indented, start, end)
+        start, end = _widen(sentences, classes, indented, start, end)
     n = len(kept)
     words = [b.words for b in blocks]
     page_words = sum(words) or 1
     run_words = sum(words[start:end + 1]) if score > 0 else 0
     numbers = [b.line for b in doc.blocks]
-    good = [c in (GOOD, NEAR) for c in classes]
+    last = len(numbers) - 1
+    goods = [0]  # goods[k]: the good and near-good blocks before position k (a row sums a window)
+    for c in classes:
+        goods.append(goods[-1] + (c in (GOOD, NEAR)))
+    ranks = [_RANK[c] for c in classes]
+    log_sizes = [shape[1] for shape in shapes]
+    # what is the same on every row of the page
+    page = (float(score > 0), float(relaxed))
+    run_share, lines, good_share, log_page = run_words / page_words, math.log1p(n), goods[n] / n, math.log1p(page_words)
     rows = []
-    for pos, (index, text) in enumerate(zip(kept, texts)):
-        cls, why = found[pos]
-        tokens = text.split()
-        punctuation, digits, capitalised = features.shares(text, tokens)
+    for pos, (index, text, block, shape) in enumerate(zip(kept, texts, blocks, shapes)):
+        _, log_size, log_words, sentence, punctuation, digits, capitalised, url = shape
+        density = densities[pos]
         line = numbers[index]
-        density = language.share(blocks[pos].tally, stops) if stops is not None else None
         if score <= 0:
             in_run, distance = 0.0, 1.0
         else:
             in_run = float(start <= pos <= end)
             distance = (start - pos) / n if pos < start else (pos - end) / n if pos > end else 0.0
-        around = good[max(0, pos - 3):pos] + good[pos + 1:pos + 4]
+        low, high = max(0, pos - 3), min(n, pos + 4)  # three blocks either side
+        around = (pos - low) + (high - pos - 1)
         rows.append([
-            *(float(cls == c) for c in _CLASSES), *(float(why == r) for r in _REASONS),
-            -1.0 if density is None else density, math.log1p(sizes[pos]), math.log1p(len(tokens)),
-            float(ends_as_sentence(text)), float(indented[pos]), float(alone[pos]),
-            float(line and index and line - numbers[index - 1] > 1),
-            float(line and index + 1 < len(numbers) and numbers[index + 1] - line > 1),
-            float(bool(_BULLET.match(blocks[pos].raw))), float(blocks[pos].heading),
-            in_run, float(score > 0), float(relaxed), distance, pos / n, run_words / page_words,
-            math.log(seen[text]), digits, capitalised, punctuation, float(bool(_URL.search(text))),
-            _RANK[classes[pos - 1]] if pos else -1.0, _RANK[classes[pos + 1]] if pos + 1 < n else -1.0,
-            math.log1p(sizes[pos - 1]) if pos else -1.0, math.log1p(sizes[pos + 1]) if pos + 1 < n else -1.0,
-            sum(around) / len(around) if around else 0.0,
-            math.log1p(n), sum(good) / n, math.log1p(page_words), words[pos] / page_words,
+            *_ONE_HOT[found[pos]],
+            -1.0 if density is None else density, log_size, log_words,
+            float(sentence), float(indented[pos]), float(alone[pos]),
+            1.0 if line and index and line - numbers[index - 1] > 1 else 0.0,
+            1.0 if line and index < last and numbers[index + 1] - line > 1 else 0.0,
+            1.0 if _BULLET.match(block.raw) else 0.0, float(block.heading),
+            in_run, *page, distance, pos / n, run_share,
+            math.log(seen[text]), digits, capitalised, punctuation, url,
+            ranks[pos - 1] if pos else -1.0, ranks[pos + 1] if pos + 1 < n else -1.0,
+            log_sizes[pos - 1] if pos else -1.0, log_sizes[pos + 1] if pos + 1 < n else -1.0,
+            (goods[pos] - goods[low] + goods[high] - goods[pos + 1]) / around if around else 0.0,
+            lines, good_share, log_page, words[pos] / page_words,
         ])
     return rows
+
+
+# the one-hot columns of each (class, reason) _classify gives
+_ONE_HOT = {(cls, why): (*(float(cls == c) for c in _CLASSES), *(float(why == r) for r in _REASONS))
+            for cls in _CLASSES for why in (*_REASONS, "short", "good", "neargood")}
+_SHAPE = {False: "classify.shape", True: "classify.shape.cjk"}  # memo keys, by whether CJK counts heavier
+
+
+def _shape(block, cjk: bool) -> tuple:
+    """What the classifier reads of a line's text alone: (size, log1p(size), log1p(words),
+    ends as a sentence, punctuation, digits, capitalised, holds a URL).  Kept in the block's
+    memo (see engine.lines.Lines), which the blocks of the same text share: a menu item met on
+    page after page, and every line of the clean text judged again (pipeline._settle), are
+    read once."""
+    found = block.memo.get(_SHAPE[cjk])
+    if found is None:
+        text = block.text
+        tokens = text.split()
+        size = _size(text, cjk)
+        found = block.memo[_SHAPE[cjk]] = (size, math.log1p(size), math.log1p(len(tokens)), ends_as_sentence(text),
+                                           *features.shares(text, tokens), float(bool(_URL.search(text))))
+    return found
 
 
 def _size(text: str, cjk: bool) -> int:
@@ -163,7 +195,7 @@ def _size(text: str, cjk: bool) -> int:
     return len(text) + (CJK_WEIGHT - 1) * len(_CJK.findall(text))
 
 
-def _indented(raws: list[str], texts: list[str], sizes: list[int]) -> list[bool]:
+def _indented(raws: list[str], sizes: list[int], sentences: list[bool]) -> list[bool]:
     """Which blocks sit deeper than the page's running text.
 
     Scrapers indent list items by their depth, and menus are lists; the
@@ -172,8 +204,8 @@ def _indented(raws: list[str], texts: list[str], sizes: list[int]) -> list[bool]
     """
     depths = [len(raw) - len(raw.lstrip()) for raw in raws]
     mass = Counter()
-    for depth, text, size in zip(depths, texts, sizes):
-        if size >= LENGTH_HIGH and ends_as_sentence(text):
+    for depth, size, sentence in zip(depths, sizes, sentences):
+        if size >= LENGTH_HIGH and sentence:
             mass[depth] += size
     body, most = mass.most_common(1)[0] if mass else (0, 0)
     if most < DEEP_BODY * mass[0]:
@@ -198,10 +230,10 @@ def _alone(doc: Document, kept: list[int], indented: list[bool]) -> list[bool]:
             for i, ind in zip(kept, indented)]
 
 
-def _classify(text: str, counted: tuple[int, int], size: int, indented: bool, stops: int | None,
+def _classify(text: str, size: int, indented: bool, sentence: bool, density: float | None,
               seen: Counter) -> tuple[str, str]:
-    """The block's own class and, for a bad one, the reason."""
-    sentence = ends_as_sentence(text)
+    """The block's own class and, for a bad one, the reason.  `density`: the share of its words
+    that are stopwords (None for a language without a list)."""
     if seen[text] > 1 and size < LENGTH_LOW and not sentence:
         return BAD, "repeated"
     if "©" in text:
@@ -212,7 +244,6 @@ def _classify(text: str, counted: tuple[int, int], size: int, indented: bool, st
         if indented and not sentence:
             return BAD, "menu"
         return SHORT, "short"
-    density = language.share(counted, stops) if stops is not None else None
     if density is None:
         density = STOPWORDS_HIGH if sentence else STOPWORDS_LOW
     if density < STOPWORDS_LOW:
@@ -271,7 +302,8 @@ def _region(gains: list[int]) -> tuple[int, int, int]:
     return next(run for run in runs if run[0] >= FIRST_SHARE * top)
 
 
-def _widen(texts: list[str], classes: list[str], indented: list[bool], start: int, end: int) -> tuple[int, int]:
+def _widen(sentences: list[bool], classes: list[str], indented: list[bool], start: int,
+           end: int) -> tuple[int, int]:
     """The article's run, widened over the sentences right above and below it.
 
     A short opening paragraph, a one-line closing sentence cost the run more than
@@ -279,10 +311,10 @@ def _widen(texts: list[str], classes: list[str], indented: list[bool], start: in
     is article text (menus, teasers and buttons do not end as sentences).
     """
     def prose(pos: int) -> bool:
-        return classes[pos] != BAD and not indented[pos] and ends_as_sentence(texts[pos])
+        return classes[pos] != BAD and not indented[pos] and sentences[pos]
 
     while start > 0 and prose(start - 1):
         start -= 1
-    while end < len(texts) - 1 and prose(end + 1):
+    while end < len(sentences) - 1 and prose(end + 1):
         end += 1
     return start, end
