@@ -82,7 +82,7 @@ def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Do
                     after = end
     if trailers:
         first = max(0, n - max(r.within for r in trailers))
-        hits = [set(found) for found in candidates(active.trailer_index, first)]
+        hits = candidates(active.trailer_index, first)  # short lists: no set made for each block
         for k, rule in enumerate(trailers):
             for i in range(max(0, n - rule.within), n):
                 if k in hits[i - first] and test(rule.match, i):
