@@ -63,7 +63,9 @@ def batch(sources, output, fmt, jobs, resume, include, exclude, report, drop_fai
     their HTML responses.  Files that are no page (images, CSS, scripts,
     fonts, JSON documents, FIFOs: told from the bytes) are skipped and
     counted.  Bad inputs go to OUTPUT/errors.jsonl, the batch goes on, and
-    the exit code is 1.
+    the exit code is 1.  cleannews' own output (a .meta.json beside it, a
+    json output, a record's `cleannews` field) is cleaned by the rules only:
+    with the same rules it comes out the same.
     """
     from cleannews.corpus.records import Fields
     from cleannews.runs.batch import Options, run_batch

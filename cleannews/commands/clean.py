@@ -24,6 +24,11 @@ from cleannews.commands.common import (
 from cleannews.corpus.write import FORMATS
 from cleannews.errors import Failure, InputError
 
+# said when the page is cleannews output (corpus.again), by clean and explain
+RULES_ONLY = ("cleannews output (the metadata written with it says so): cleaned by the rules only, the first "
+              "pass's judgement of what is article standing; to judge it again, clean its text without that "
+              "metadata (from standard input: `cleannews clean - < FILE`)")
+
 EPILOG = """\b
 Examples:
   cleannews clean page.html
@@ -56,7 +61,7 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
     An INPUT whose bytes are a JSONL corpus is streamed so without the flag;
     with --format txt, json or md it is refused.
     """
-    from cleannews.corpus.read import read_path
+    from cleannews.corpus.again import read_page
     from cleannews.corpus.write import atomic_write, render
 
     if output and input != "-" and same_file(input, output):
@@ -79,7 +84,10 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
         from cleannews.corpus.records import Fields
 
         return _stream(input, output, Fields(text_field, html_field, url_field, id_field), ruleset, bounds)
-    doc = _clean_within_limit(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, bounds)
+    doc, earlier = read_page(input, url=url, max_bytes=bounds.max_bytes)
+    if earlier is not None:
+        notice(f"{doc.source}: {RULES_ONLY}")
+    doc = _clean_within_limit(doc, earlier, ruleset, bounds)
     text = render(doc, fmt)
     notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.removed)} removed, "
            f"{len(doc.text):,} characters kept" + (f" ({doc.metadata['empty']})" if 'empty' in doc.metadata else ""),
@@ -94,18 +102,19 @@ def clean(input, output, fmt, url, site, text_field, html_field, url_field, id_f
     return 0
 
 
-def _clean_within_limit(doc, ruleset, bounds):
-    """clean_document, with --timeout held from outside: the in-process alarm cannot stop a
+def _clean_within_limit(doc, earlier, ruleset, bounds):
+    """The page cleaned (by the rules only when `earlier`, the metadata of cleannews output, is
+    given: corpus.again), with --timeout held from outside: the in-process alarm cannot stop a
     native call (libxml2 on a huge tree), so the page is cleaned in a forked child that is
     killed past the limit (a little over it, so the alarm's own message wins when it can)."""
     from functools import partial
 
+    from cleannews.corpus import again
     from cleannews.errors import InputError
-    from cleannews.pipeline import clean_document
     from cleannews.runs.pool import call_with_limit
 
     limit = bounds.timeout + max(2.0, bounds.timeout * 0.1) if bounds.timeout else None
-    ok, result = call_with_limit(partial(clean_document, limits=bounds), (doc, ruleset), limit)
+    ok, result = call_with_limit(partial(again.clean, limits=bounds), (doc, earlier, ruleset), limit)
     if not ok:
         raise InputError(doc.source, f"took longer than --timeout ({bounds.timeout:g} s): {result}")
     return result

@@ -43,10 +43,12 @@ def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, f
     A header gives the title and metadata (site, language, kind, the site
     rule sets that applied); HTML elements dropped by selector rules before
     extraction come next, then every block of the input in order.  Colour
-    only on a terminal; NO_COLOR turns colour off.
+    only on a terminal; NO_COLOR turns colour off.  cleannews' own output
+    (its .meta.json beside it) is cleaned by the rules only, and the header
+    says so.
     """
-    from cleannews.corpus.read import read_path
-    from cleannews.pipeline import clean_document
+    from cleannews.commands.clean import RULES_ONLY
+    from cleannews.corpus import again
     from cleannews.runs.explain import diff, make_console, show
     from cleannews.runs.explain import explain as render
 
@@ -54,7 +56,10 @@ def explain(input, as_diff, url, site, pager, max_bytes, timeout, max_removed, f
     bounds = limits(max_bytes, timeout, max_removed, favor)
     if input == "-":
         reading_stdin()
-    doc = clean_document(read_path(input, url=url, max_bytes=bounds.max_bytes), ruleset, limits=bounds)
+    doc, earlier = again.read_page(input, url=url, max_bytes=bounds.max_bytes)
+    if earlier is not None:
+        notice(f"{doc.source}: {RULES_ONLY}")
+    doc = again.clean(doc, earlier, ruleset, bounds)
     notice(f"{doc.source}: {doc.kind}, {len(doc.blocks)} blocks, {len(doc.kept)} kept, "
            f"{len(doc.removed)} removals", verbose=True)
     renderable = diff(doc) if as_diff else render(doc)

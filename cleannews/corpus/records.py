@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cleannews.corpus import again
 from cleannews.corpus.streams import Record
 from cleannews.corpus.write import json_text, metadata
 from cleannews.document import Document
 from cleannews.engine.ruleset import Rules
 from cleannews.errors import InputError
 from cleannews.limits import Limits
-from cleannews.pipeline import clean_document
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,15 @@ class Fields:
 REPORTS = ("full", "summary", "none")
 
 
-def record_document(record: Record, fields: Fields) -> Document:
+def record_document(record: Record, fields: Fields, cleaned: bool = False) -> Document:
     """The page a record holds, as a Document to clean: its HTML field when present, else its text
     field, with its URL; named `source:line`.  The one place a record becomes a page (batch,
     clean --format jsonl, learn and the datatrove steps), so each judges a record the same way.
-    Raises InputError when the record holds no page."""
+    `cleaned`: the record is cleannews output, whose text field holds the clean text (its HTML
+    field, when kept, is the page the first pass cleaned).  Raises InputError when the record
+    holds no page."""
     data = record.data
-    page = data.get(fields.html)
+    page = None if cleaned else data.get(fields.html)
     if page is None:
         page = data.get(fields.text)
     if page is None:
@@ -49,12 +51,14 @@ def clean_record(record: Record, fields: Fields, ruleset: Rules, limits: Limits 
     """The record with its text field set to the clean text and a `cleannews` metadata field added.
 
     Every other field is kept as it was (page bytes from a WARC excepted).
-    An HTML field, when present, is what gets cleaned; else the text field.
-    `report` says how much of the metadata goes in (see `report_of`).
+    An HTML field, when present, is what gets cleaned; else the text field.  A record that
+    cleannews cleaned before (its `cleannews` field) has its text field cleaned by the rules only
+    (see corpus.again).  `report` says how much of the metadata goes in (see `report_of`).
     """
-    doc = record_document(record, fields)
+    earlier = again.record_metadata(record.data, fields.text)
+    doc = record_document(record, fields, cleaned=earlier is not None)
     try:
-        clean_document(doc, ruleset, limits=limits)
+        again.clean(doc, earlier, ruleset, limits)
     except InputError as exc:  # say which record, by line
         raise InputError(record.source, exc.reason, record.line) from None
     if record.invalid_bytes:

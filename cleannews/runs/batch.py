@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path
 
-from cleannews.corpus.read import file_problem, read_path, walk
+from cleannews.corpus import again
+from cleannews.corpus.read import file_problem, walk
 from cleannews.corpus.records import Fields, clean_record, dumps, failed_record
 from cleannews.corpus.streams import (
     COMPRESSED_SUFFIXES,
@@ -72,6 +73,7 @@ class Summary:
     skipped: int = 0  # WARC records that are not HTML responses
     resumed: int = 0  # outputs already complete, left alone by --resume
     skipped_files: Counter = field(default_factory=Counter)  # files that are no page, by what they are
+    again: int = 0  # pages and records that were cleannews output: cleaned by the rules only (corpus.again)
     categories: Counter = field(default_factory=Counter)
     rules: Counter = field(default_factory=Counter)
 
@@ -80,6 +82,7 @@ class Summary:
         self.kept_chars += stats["kept"]
         self.removed_chars += stats["removed"]
         self.empty += stats["empty"]
+        self.again += stats["again"]
         self.flags.update(stats["flags"])
         self.categories.update(stats["categories"])
         self.rules.update(stats["rules"])
@@ -93,7 +96,7 @@ def doc_stats(doc: Document) -> dict:
         rules[r.rule] += len(r.text)
     return {"kept": sum(len(b.text) for b in doc.kept), "removed": sum(categories.values()),
             "empty": not doc.kept, "flags": [flag for flag in FLAGS if doc.metadata.get(flag)],
-            "categories": categories, "rules": rules}
+            "again": again.MARK in doc.metadata, "categories": categories, "rules": rules}
 
 
 # ---- work done in the workers -------------------------------------------------------------
@@ -115,9 +118,9 @@ def _clean_page(page: tuple, fmt: str):
 
 
 def _clean_path(path: Path) -> Document:
-    from cleannews.pipeline import clean_document
-
-    return clean_document(read_path(path, max_bytes=WORKER.limits.max_bytes), WORKER.rules, limits=WORKER.limits)
+    """The page at `path` cleaned; cleannews' own output (told by its metadata) by the rules only."""
+    doc, earlier = again.read_page(path, max_bytes=WORKER.limits.max_bytes)
+    return again.clean(doc, earlier, WORKER.rules, WORKER.limits)
 
 
 def _clean_record(rec, fields: Fields, report: str, drop: bool):
@@ -194,7 +197,7 @@ def plan(sources: list[Path], output: Path, fmt: str):
 
 
 def plan_entries(sources: list[Path], output: Path, fmt: str, include=(), exclude=(), skip=None,
-                 fail=None, writes: bool = True) -> list[Entry]:
+                 fail=None, writes: bool = True, json_pages: bool = False) -> list[Entry]:
     """Every input file and its output, the folder tree of each source mirrored in `output`.
 
     Two inputs never share an output file (sidecars and errors.jsonl
@@ -206,6 +209,9 @@ def plan_entries(sources: list[Path], output: Path, fmt: str, include=(), exclud
     why)` hears of files that are no page; `fail(path, why)` of entries that
     cannot be read.  A file named in `sources` is never passed over in silence: a FIFO or device
     named there goes to `fail`, and one that --include/--exclude leave out to `skip` as LEFT_OUT.
+    `json_pages`: cleannews' own `--format json` outputs are pages (batch cleans their text
+    again; check and learn, which read a file as it is, pass them over as JSON data).  The
+    errors.jsonl of an earlier batch is skipped, never read as a corpus.
     """
     skip = skip or (lambda path, why: None)
     fail = fail or (lambda path, why: None)
@@ -238,11 +244,30 @@ def plan_entries(sources: list[Path], output: Path, fmt: str, include=(), exclud
         except OSError as exc:
             fail(path, f"cannot read: {exc.strerror or exc}; skipped")
             continue
+        if kind == "skip" and why == "JSON data":  # cleannews' own output: a json page, a page's metadata
+            made = again.what_json_is(path)
+            if made == "page" and json_pages:
+                kind, why = "page", None
+            elif made == "metadata":
+                why = "cleannews metadata (read with its page)"
+        elif kind == "jsonl" and path.name == ERRORS and _is_error_log(path):
+            kind, why = "skip", "cleannews' error log"
         if kind == "skip":
             skip(path, why)
             continue
         planned.append([kind, path, rel, number, squeeze, size])
     return _without_collisions(planned, sources, output, fmt, writes)
+
+
+def _is_error_log(path: Path) -> bool:
+    """Whether `path` is the errors.jsonl of an earlier batch (lines of `path`, `line`, `error`):
+    a report of that run, not a corpus to clean again."""
+    try:
+        with open(path, "rb") as fh:
+            first = json.loads(fh.readline(1_000_000))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(first, dict) and "error" in first and "path" in first and set(first) <= {"path", "line", "error"}
 
 
 def _without_collisions(planned: list, sources: list[Path], output: Path, fmt: str, writes: bool) -> list[Entry]:
@@ -439,7 +464,8 @@ def run_batch(sources: list[Path], output: Path, options: Options, progress=None
     def failed(path, why) -> None:
         early.append(InputError(str(path), why).as_dict())
 
-    entries = plan_entries(sources, output, options.fmt, options.include, options.exclude, skipped, failed)
+    entries = plan_entries(sources, output, options.fmt, options.include, options.exclude, skipped, failed,
+                           json_pages=True)
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -98,6 +98,13 @@ def header(doc: Document) -> Table:
         ("blocks", f"{len(doc.blocks)}: {len(doc.kept)} kept, {removed} removed"
                    + (f"; {len(doc.dropped)} HTML elements dropped before extraction" if doc.dropped else "")),
     ]
+    before = meta.get("cleaned_before")
+    if isinstance(before, dict):  # corpus.again: why no classifier, headline or extraction ran
+        first = before.get("kind") or "page"
+        rows.append(("cleaned before", f"cleannews output of {'an' if first == 'html' else 'a'} {first} page"
+                     + (f" ({before['source']})" if before.get("source") else "")
+                     + ": cleaned by the rules only; the classifier and headline did not run again, the "
+                       "first pass's judgement of what is article stands"))
     for key, value in rows:
         if value:
             grid.add_row(key, str(value))

@@ -120,6 +120,9 @@ FLAG_MEANINGS = {"over_removal": "rules removed too much", "paywall": "behind a 
 def summary_rows(summary, output, top: int = 5) -> list[tuple[str, str]]:
     rows = [("pages", f"{summary.pages:,}"), ("kept characters", f"{summary.kept_chars:,}"),
             ("removed characters", f"{summary.removed_chars:,}"), ("pages with nothing left", f"{summary.empty:,}")]
+    if summary.again:
+        rows.append(("cleannews output, rules only", f"{counted(summary.again, 'page')} (cleaned_before in their "
+                                                     "metadata: the first pass's judgement stands)"))
     for flag, n in sorted(summary.flags.items()):
         rows.append((f"flagged: {FLAG_MEANINGS.get(flag, flag)}", f"{counted(n, 'page')} ({flag} in their metadata)"))
     rows.append(("errors", f"{summary.errors:,}" + (f" (see {output}/errors.jsonl)" if summary.errors else "")))
