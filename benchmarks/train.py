@@ -113,11 +113,12 @@ def _html_rows(name, key, url, rules, Document):
 
     doc = Document(source=key, data=gzip.decompress((DATA / name / "html" / f"{key}.html.gz").read_bytes()), url=url)
     decode.decode(doc)
-    tree, _, _ = prepare_html(doc, rules)
+    tree, sites, _ = prepare_html(doc, rules)
     page = features.PageText(tree)
     lines, precise = extract.candidates(doc, tree, page)
-    return (lines, features.page_features(lines, precise, page),
-            features.page_features(lines, set(), page))
+    body = extract.site_body(doc, tree, rules.active(doc.metadata.get("language"), sites), lines)
+    return (lines, features.page_features(lines, precise, page, body),
+            features.page_features(lines, set(), page, body))
 
 
 def _text_rows(doc, rules):

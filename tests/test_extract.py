@@ -116,6 +116,18 @@ def test_selected_element_with_most_of_the_page_text_stays():
     assert article in tree.text_content()
 
 
+def test_selected_element_with_most_of_the_paragraphs_stays():
+    """A page that is one newsletter issue: its wrapper's class names a newsletter, and it holds
+    the article's paragraphs though menus and testimonials fill the rest of the page."""
+    article = "".join(f"<p>Paragraph {i} of this month's issue explains one protocol in detail.</p>" for i in range(30))
+    menu = "".join(f"<li><a href='/{i}'>Menu entry {i} of the site</a></li>" for i in range(200))
+    tree = lxml.html.fromstring(f"<html><body><ul>{menu}</ul><div class='newsletter-wrapper'>{article}</div>"
+                                "<div class='newsletter-signup'><p>Sign up for the newsletter.</p></div></body></html>")
+    removed = drop_selected(Document(source="<test>"), tree, [_selector("div[class*=newsletter]")])
+    assert [r.text for r in removed] == ["Sign up for the newsletter."]
+    assert "Paragraph 29 of this month's issue" in tree.text_content()
+
+
 def test_nested_selected_elements_reported_once():
     tree = lxml.html.fromstring(
         "<html><body><h1>Headline</h1><p>Article text.</p><div class='site-footer'>"

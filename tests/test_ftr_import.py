@@ -260,6 +260,28 @@ def test_a_stale_body_does_not_cut_the_article(tmp_path):
     assert [line for line in lines if not found or found.holds(line)] == lines
 
 
+def test_the_site_body_is_a_feature_of_each_line_and_a_stale_one_is_said(tmp_path):
+    """The block model reads whether a line lies in the site's body (1), outside it (0), or the
+    page has no body that holds the article (-1); the rules passed over go to the metadata."""
+    from cleannews.document import Document
+    from cleannews.pipeline import extract, features
+
+    active = active_of(tmp_path, """\
+        - {id: x.gone, kind: body, xpath: '//div[@id="old-story"]', description: older layout}
+        - {id: x.story, kind: body, xpath: '//div[@id="story"]', description: the story}
+        """)
+    tree, doc = page_of(PAGE), Document(source="p.html")
+    lines = ["A short teaser of the story.", ARTICLE, "Footer"]
+    body = extract.site_body(doc, tree, active, lines)
+    column = features.FEATURES.index("site_body")
+    rows = features.page_features(lines, set(lines), features.PageText(tree), body)
+    assert [row[column] for row in rows] == [0.0, 1.0, 0.0]
+    assert doc.metadata["stale_site_rules"] == [{"rule": "x.gone", "reason": "matches nothing"}]
+    rows = features.page_features(lines, set(lines), features.PageText(tree),
+                                  extract.site_body(Document(source="p.html"), tree, Active(active.bodies[:1]), lines))
+    assert [row[column] for row in rows] == [-1.0, -1.0, -1.0]
+
+
 def test_metadata_rules_read_title_author_date(tmp_path):
     active = active_of(tmp_path, """\
         - {id: x.t1, kind: metadata, field: title, xpath: '//h2', description: d}

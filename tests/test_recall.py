@@ -69,6 +69,11 @@ def key_of(name: str, prefix: str) -> str:
                               "As a coffee enthusiast, you can enjoy your daily cup of joe"], []),
     ("wcxb", "0108", "html", ["In the fast-paced world of video production, technology isn't just a tool",
                               "Embark on this exhilarating journey into the future of video production"], []),
+    # a "Trending" heading above the article's paragraphs is not a trailer (related.read-more-trailer took
+    # them all); a newsletter issue whose wrapper's class names a newsletter (html.newsletter-box took it)
+    ("wcxb", "0119", "html", ["Electroencephalographic research shows experienced meditators have stronger"], []),
+    ("wcxb", "0228", "html", ["In Episode #94, I outline what I call a “foundational fitness protocol”"],
+     ["Super informative with the perfect mix of science and practicality"]),
     ("wcxb", "4694", "text", ["Looking for a quality backpacking gear packing list to help you prepare",
                               "Backpacking packs are designed to carry large loads (30-50 pounds)"], []),
 ])

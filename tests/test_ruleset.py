@@ -167,7 +167,7 @@ def test_rules_validate_reports_every_error_of_every_file(tmp_path, run):
         f"cleannews: {one}:6: rule 'demo.sign-up': bad pattern '(x': missing ) at position 2",
         f"cleannews: {one}:9: rule 'demo.two': a rule needs a `description` saying what it drops and why",
         f"cleannews: {two}:4: rule 'demo.three': unknown key 'phrasez' (known: category, description, drop, end, "
-        "field, id, ignore_case, keep, kind, languages, match, max_blocks, max_words, pattern, phrases, selector, "
+        "field, followed_by, id, ignore_case, keep, kind, languages, match, max_blocks, max_words, pattern, phrases, selector, "
         "sites, start, within, xpath)",
         f"cleannews: {two}:4: rule 'demo.three': a matcher needs `pattern` or `phrases`",
         f"cleannews: {three}:4: rule 'demo.four': duplicate rule id (first in {two}:9)"]

@@ -9,6 +9,9 @@ from cleannews.document import Document
 from cleannews.engine.lines import Lines
 from cleannews.engine.matching import Page, PatternTimeout
 from cleannews.engine.ruleset import Active
+from cleannews.pipeline.blocks import ends_as_sentence
+
+TRAILER_PROSE_WORDS = 20  # a block this long that ends as a sentence is a paragraph, not a link
 
 
 def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Document:
@@ -85,7 +88,8 @@ def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Do
         hits = candidates(active.trailer_index, first)  # short lists: no set made for each block
         for k, rule in enumerate(trailers):
             for i in range(max(0, n - rule.within), n):
-                if k in hits[i - first] and test(rule.match, i):
+                if k in hits[i - first] and test(rule.match, i) \
+                        and not (rule.followed_by == "links" and _prose_after(blocks, i)):
                     for j in range(i, n):
                         remove(j, rule, rule.match if j == i else None)
                     break
@@ -99,3 +103,10 @@ def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Do
                     remove(i, rule, rule.match)
                     break
     return doc
+
+
+def _prose_after(blocks, i: int) -> bool:
+    """Whether a block after a trailer's heading (one no rule took) reads as article text: then
+    the heading ("Trending", "Related") stands inside the article, not above a list of links."""
+    return any(b.removal is None and b.words >= TRAILER_PROSE_WORDS and ends_as_sentence(b.text)
+               for b in blocks[i + 1:])

@@ -10,7 +10,9 @@ kinds, told by the key it carries:
             end block at most `max_blocks` further on;
 - trailer:  `kind: trailer` plus `pattern`/`phrases`: drop the matched block
             and everything after it, when it stands within the last `within`
-            blocks;
+            blocks; `followed_by: links`: only where no paragraph of running
+            text follows it (a "Related" heading above the article's own
+            paragraphs is inside the article);
 - selector: `selector` (CSS) or `xpath`: HTML elements that go before extraction;
 - body:     `kind: body` and a selector or XPath: where the article is on the site's pages
             (a strong signal, not a cut: see cleannews.pipeline.site);
@@ -54,8 +56,10 @@ FILE_KEYS = {"description", "category", "languages", "sites", "site", "subdomain
 SOURCE_KEYS = {"name", "file", "url", "commit", "licence", "test_urls", "not_used"}
 MATCHER_KEYS = {"pattern", "phrases", "match", "ignore_case", "max_words"}
 RULE_KEYS = MATCHER_KEYS | {"id", "category", "description", "languages", "sites", "kind",
-                            "start", "end", "max_blocks", "within", "selector", "xpath", "field", "drop", "keep"}
+                            "start", "end", "max_blocks", "within", "followed_by", "selector", "xpath", "field", "drop",
+                            "keep"}
 KINDS = ("block", "span", "trailer", "selector", "body", "metadata")
+FOLLOWED_BY = ("anything", "links")  # what a trailer's block may have after it
 HTML_KINDS = ("selector", "body", "metadata")  # what runs on the page's tree, by CSS selector or XPath
 METADATA_FIELDS = ("title", "author", "date")
 INDEX_FILE = "index.tsv"  # in a folder of site rule sets: read one site at a time (see SiteIndex)
@@ -78,6 +82,7 @@ class Rule:
     end: Matcher | None = None
     max_blocks: int = 40
     within: int = 12
+    followed_by: str = "anything"  # trailer: "links", when running text after its block means it is not one
     selector: str | None = None
     xpath: str | None = None
     meta_field: str | None = None  # metadata: what the XPath reads (`field:`)
@@ -450,6 +455,12 @@ def _rule(path: Path, item, defaults: dict, ruleset: str, mistakes: _Mistakes) -
     elif kind in KINDS:
         rule.match = _matcher(path, item, rid, mistakes)
         rule.within = take(_opt, path, item, "within", int, 12, rid, default=12)
+        rule.followed_by = take(_opt, path, item, "followed_by", str, "anything", rid, default="anything")
+        if kind != "trailer" and "followed_by" in item:
+            take(_refuse, path, item.line_of("followed_by"), rid, "`followed_by` belongs to trailer rules only")
+        elif rule.followed_by not in FOLLOWED_BY:
+            take(_refuse, path, item.line_of("followed_by"), rid,
+                 f"`followed_by` is one of {', '.join(FOLLOWED_BY)}, not {rule.followed_by!r}")
     for key in ("start", "end", "max_blocks") if kind != "span" else ():
         if key in item:
             take(_refuse, path, item.line, rid, f"`{key}` belongs to span rules only")

@@ -14,6 +14,7 @@ from cleannews.pipeline.blocks import ends_as_sentence
 
 PROSE_WORDS = 10  # a removed line this long that ends as a sentence reads as article text
 MIN_FLAGGED_WORDS = 100  # removed running text under this is a box or a teaser, not an article
+CJK_CHARS_PER_WORD = 1.5  # Chinese and Japanese: characters to a word, as the guard counts them
 
 
 def clean_document(doc: Document, ruleset: Rules, rules_only: bool = False, limits: Limits = Limits()) -> Document:
@@ -64,7 +65,8 @@ def _clean(doc: Document, ruleset: Rules, rules_only: bool, reuse: list | None =
     decode.decode(doc)
     if doc.kind == "html":
         tree, sites, links = prepare_html(doc, ruleset)
-        blocks.split(doc, extract.main_text(doc, tree, favor, ruleset))
+        active = ruleset.active(doc.metadata.get("language"), sites)
+        blocks.split(doc, extract.main_text(doc, tree, favor, ruleset, active))
     else:
         blocks.split(doc)
         if reuse is not None:
@@ -107,29 +109,43 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
     or more of what reads as article went than stayed: in html, the running text (ten words
     or more, ending as a sentence) the extraction or the block model left out; in text, the
     lines the classifier took from between the article's kept lines (a code listing, a
-    table).  Comments and teasers after the article do not count.  A page
+    table), or, where a line or two is all that stayed, the running text it took anywhere.
+    Comments and teasers after the article do not count.  A page
     judged no article at all (a wall, a stub) is not flagged: there the rules did their
     work, and the metadata says why it is empty."""
     if "empty" in doc.metadata:
         return
-    total = sum(b.words for b in doc.blocks)
-    by_rules = sum(b.words for b in doc.blocks if b.removal and b.removal.stage == "rules")
+    count = _word_count(doc.metadata.get("language"))
+    words_of = {id(b): count(b.text, b.words) for b in doc.blocks}
+    total = sum(words_of.values())
+    by_rules = sum(words_of[id(b)] for b in doc.blocks if b.removal and b.removal.stage == "rules")
     if total >= 20 and by_rules / total > limit:
         doc.metadata["over_removal"] = {"share": round(by_rules / total, 3), "limit": limit, "stage": "rules"}
         return
-    kept = sum(b.words for b in doc.blocks if b.kept)
+    kept = sum(words_of[id(b)] for b in doc.blocks if b.kept)
     removed = Counter()
     for removal in doc.dropped:  # html: running text the extraction or the block model left out
-        words = len(removal.text.split())
+        words = count(removal.text)
         if removal.stage == "extract" and words >= PROSE_WORDS and ends_as_sentence(removal.text):
             removed["extract"] += words
+    taken = [(i, words_of[id(b)]) for i, b in enumerate(doc.blocks) if b.removal and b.removal.stage == "classifier"]
     inside = [i for i, b in enumerate(doc.blocks) if b.kept]
     if inside:  # text: what the classifier took from between the article's own lines (listings, tables)
-        removed["classifier"] = sum(b.words for b in doc.blocks[inside[0]:inside[-1]]
-                                    if b.removal and b.removal.stage == "classifier")
+        removed["classifier"] = sum(w for i, w in taken if inside[0] < i < inside[-1])
+    if len(inside) <= 2:  # a line or two left: no "between"; the running text it took anywhere
+        removed["classifier"] = max(removed["classifier"], sum(
+            w for i, w in taken if w >= PROSE_WORDS and ends_as_sentence(doc.blocks[i].text)))
     stage, words = max(removed.items(), key=lambda item: item[1], default=("", 0))
     if words >= MIN_FLAGGED_WORDS and words > kept:
         doc.metadata["over_removal"] = {"share": round(words / (words + kept), 3), "limit": 0.5, "stage": stage}
+
+
+def _word_count(language: str | None):
+    """How the guard counts a text's words: by spaces, or, in Chinese and Japanese, which write
+    none, a word to CJK_CHARS_PER_WORD characters (a paragraph would count as one word)."""
+    if language in ("zh", "ja"):
+        return lambda text, words=None: round(len("".join(text.split())) / CJK_CHARS_PER_WORD)
+    return lambda text, words=None: len(text.split()) if words is None else words
 
 
 def _sites(doc: Document, ruleset: Rules, url: str | None, content: str) -> tuple[str, ...]:

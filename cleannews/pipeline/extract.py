@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from cleannews.document import Document, Removal
 from cleannews.errors import InputError
-from cleannews.pipeline import features, model
+from cleannews.pipeline import features, model, site
 from cleannews.pipeline import trafilatura_adapter as trafilatura
 from cleannews.pipeline.xpath_union import union_members
 
@@ -74,8 +74,9 @@ def drop_selected(doc: Document, tree, selectors) -> list[Removal]:
     """Remove the elements matched by selector rules; report each with its text.
 
     Recall guard: an element that holds the article (an <h1>, <main>, an
-    articleBody) or most of the page's text is a wrapper named loosely
-    ("page-with-footer"), and stays.
+    articleBody), most of the page's text or most of its paragraphs' text is a
+    wrapper named loosely ("page-with-footer", "newsletter-wrapper" on a page
+    that is a newsletter issue), and stays.
 
     An element inside one dropped before it (a footer's inner "footer-links")
     went with it: reporting it again would count its text twice.
@@ -102,7 +103,8 @@ def drop_selected(doc: Document, tree, selectors) -> list[Removal]:
                 if page_chars is None:
                     body = tree.find("body")
                     page_chars = len(" ".join((body if body is not None else tree).text_content().split()))
-                if len(text) > WRAPPER_SHARE * page_chars:
+                    page_prose = site.prose_chars(tree)
+                if len(text) > WRAPPER_SHARE * page_chars or site.prose_chars(element) > WRAPPER_SHARE * page_prose:
                     continue
             if text:
                 removed.append(Removal(rule.id, rule.category, text, element.sourceline or 0, -1, "selector"))
@@ -176,7 +178,7 @@ def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str],
     return lines, {line.strip() for line in result.text.split("\n")}
 
 
-def main_text(doc: Document, tree, favor: str = "balanced", rules=None) -> str:
+def main_text(doc: Document, tree, favor: str = "balanced", rules=None, active=None) -> str:
     """The article text, one block a line: the broad extraction, less the lines taken for
     furniture: those outside the core both passes agree on (`features.prior`), unless the
     block model is confident they are article, and those the model is confident are
@@ -184,14 +186,16 @@ def main_text(doc: Document, tree, favor: str = "balanced", rules=None) -> str:
     page, its markup and its shape; see cleannews/pipeline/features.py).
     The lines that go are reported in `doc.dropped` with the model's score, so that
     `explain` shows why; the rules and the judge still see every line kept.  `rules`
-    (cleannews.engine.ruleset.Rules): with `model.html` disabled, every line stays."""
+    (cleannews.engine.ruleset.Rules): with `model.html` disabled, every line stays.
+    `active` (the rules that apply to the page): their site body rules tell the model
+    where the site puts its articles."""
     page = features.PageText(tree)
     lines, precise = candidates(doc, tree, page)
     if not lines:
         return ""
     if rules is not None and not rules.enabled(LABEL, "boilerplate", "extract"):
         return "\n".join(plain(line) for line in lines)
-    rows = features.page_features(lines, precise, page)
+    rows = features.page_features(lines, precise, page, site_body(doc, tree, active, lines))
     scores = model.scores("html", rows, features.FEATURES)
     keep = model.keep("html", scores, features.prior(lines, rows), favor)
     for line, score, kept in zip(lines, scores, keep):
@@ -199,6 +203,18 @@ def main_text(doc: Document, tree, favor: str = "balanced", rules=None) -> str:
             doc.dropped.append(Removal(LABEL, "boilerplate", plain(line), 0, -1, "extract",
                                        matched=f"p={score:.2f}"))
     return "\n".join(plain(line) for line, kept in zip(lines, keep) if kept)
+
+
+def site_body(doc: Document, tree, active, lines: list[str]):
+    """The site's body (site.SiteBody) on this page, None when no body rule applies.  Body
+    rules passed over as stale are said in the metadata (`stale_site_rules`), so that whoever
+    keeps the site's rules sees which to mend."""
+    if active is None or not active.bodies:
+        return None
+    found = site.body(tree, active, sum(len(plain(line)) for line in lines), doc.source)
+    if found.stale:
+        doc.metadata["stale_site_rules"] = [{"rule": rule, "reason": reason} for rule, reason in found.stale]
+    return found
 
 
 def plain(line: str) -> str:

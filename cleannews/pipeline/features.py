@@ -71,6 +71,7 @@ FEATURES = (
     *(f"under_{t}" for t in LANDMARKS),
     "article_body",
     *(f"class_{g}" for g in _GROUPS),
+    "site_body",
 )
 
 
@@ -186,9 +187,11 @@ def _dom(element, line_chars: int, caches) -> list[float]:
             + [float(kind == k) for k in _KINDS] + list(under.values()) + [article_body] + distance)
 
 
-def page_features(lines: list[str], precise: set[str], page: PageText) -> list[list[float]]:
+def page_features(lines: list[str], precise: set[str], page: PageText, body=None) -> list[list[float]]:
     """One row of FEATURES for each line of the broad extraction (as trafilatura renders it:
-    "- " list items, "| " table rows)."""
+    "- " list items, "| " table rows).  `body` (pipeline.site.SiteBody): where the site's own
+    rules put the article, when they match this page; a stale rule was passed over before
+    (site.body), so a line outside a matching body is a strong sign, not a verdict."""
     n = len(lines)
     if not n:
         return []
@@ -229,7 +232,8 @@ def page_features(lines: list[str], precise: set[str], page: PageText) -> list[l
             math.log1p(words[i - 1]) if i else -1.0, math.log1p(words[i + 1]) if i + 1 < n else -1.0,
             sum(around) / len(around) if around else 0.0, within[i], share,
         ]
-        rows.append(row + _dom(found[i], chars, caches))
+        in_body = (1.0 if body.holds(_probe(line)) else 0.0) if body else -1.0
+        rows.append(row + _dom(found[i], chars, caches) + [in_body])
     return rows
 
 

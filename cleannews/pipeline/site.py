@@ -105,7 +105,7 @@ def _paragraphs():
     return XPath("descendant-or-self::p")
 
 
-def _prose(tree) -> int:
+def prose_chars(tree) -> int:
     """The characters of the page's paragraphs: where its article is, most often, whatever the
     site's body rule says (a paywalled page keeps its teaser in the box a strip removes)."""
     return sum(len(text_of(p)) for p in _paragraphs()(tree))
@@ -167,7 +167,7 @@ def usable_strips(tree, active: Active, content: str | None = None,
     if len(article) < MIN_ARTICLE_CHARS:
         page = tree.find("body")
         article = text_of(page if page is not None else tree)
-    prose = _prose(tree)
+    prose = prose_chars(tree)
     stale, reasons = set(), []
     for rule in site_strips:
         if content is not None and not any(all(lit in content for lit in needs)
