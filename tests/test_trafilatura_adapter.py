@@ -113,6 +113,9 @@ def test_title_is_the_title_element_where_the_h1_disagrees(head, h1, expected):
     # a pruned <time> inside the byline changes its text: the search runs on a pruned copy
     ("<p class='byline'>By John Roe <time>5 May 2020</time></p>", "John Roe"),
     ("<div class='author-name'>Ann Example</div>", "Ann Example"),
+    ("<div class='author-name'>Ann <figure>Photo: Bob</figure>Example</div>", "Ann Example"),
+    # what is left of the first once pruned is too short: the next one answers
+    ("<div class='author-name'><time>1 May</time>X</div><span class='byline'>By Jane Doe</span>", "Jane Doe"),
     ("<p>No byline here.</p>", None),
 ])
 def test_author_equals_extract_author(body, expected):
@@ -121,6 +124,33 @@ def test_author_equals_extract_author(body, expected):
     tree = lxml.html.fromstring(f"<html><head></head><body>{body}</body></html>")
     assert extract_author(tree) == expected
     assert _author(tree) == expected
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_load_html_makes_trafilaturas_tree(name):
+    """The fast way parses with its own copy of trafilatura's parser: the same tree, its
+    elements of the same classes (a <form> a FormElement)."""
+    import trafilatura
+
+    data = page(name)
+    for content in (data, data.decode("utf-8", "replace")):
+        ours, theirs = load_html(content), trafilatura.load_html(content)
+        assert lxml.etree.tostring(ours) == lxml.etree.tostring(theirs)
+        assert [type(e) for e in ours.iter()] == [type(e) for e in theirs.iter()]
+
+
+@pytest.mark.parametrize("content", ["", "plain text", "<p>One paragraph</p>", "<html/>",
+                                     "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
+                                     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"><html><body>'
+                                     '<form><input name="q"><label>Search</label></form></body></html>'])
+def test_load_html_takes_what_trafilatura_takes(content):
+    import trafilatura
+
+    ours, theirs = load_html(content), trafilatura.load_html(content)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert lxml.etree.tostring(ours) == lxml.etree.tostring(theirs)
+        assert [type(e) for e in ours.iter()] == [type(e) for e in theirs.iter()]
 
 
 def test_the_wsj_teaser_is_marked_paywalled():
