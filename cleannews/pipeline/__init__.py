@@ -115,8 +115,8 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
     work, and the metadata says why it is empty."""
     if "empty" in doc.metadata:
         return
-    count = _word_count(doc.metadata.get("language"))
-    words_of = {id(b): count(b.text, b.words) for b in doc.blocks}
+    cjk = doc.metadata.get("language") in ("zh", "ja")
+    words_of = {id(b): _words(b.text, cjk) if cjk else b.words for b in doc.blocks}
     total = sum(words_of.values())
     by_rules = sum(words_of[id(b)] for b in doc.blocks if b.removal and b.removal.stage == "rules")
     if total >= 20 and by_rules / total > limit:
@@ -125,7 +125,7 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
     kept = sum(words_of[id(b)] for b in doc.blocks if b.kept)
     removed = Counter()
     for removal in doc.dropped:  # html: running text the extraction or the block model left out
-        words = count(removal.text)
+        words = _words(removal.text, cjk)
         if removal.stage == "extract" and words >= PROSE_WORDS and ends_as_sentence(removal.text):
             removed["extract"] += words
     taken = [(i, words_of[id(b)]) for i, b in enumerate(doc.blocks) if b.removal and b.removal.stage == "classifier"]
@@ -140,12 +140,12 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
         doc.metadata["over_removal"] = {"share": round(words / (words + kept), 3), "limit": 0.5, "stage": stage}
 
 
-def _word_count(language: str | None):
-    """How the guard counts a text's words: by spaces, or, in Chinese and Japanese, which write
-    none, a word to CJK_CHARS_PER_WORD characters (a paragraph would count as one word)."""
-    if language in ("zh", "ja"):
-        return lambda text, words=None: round(len("".join(text.split())) / CJK_CHARS_PER_WORD)
-    return lambda text, words=None: len(text.split()) if words is None else words
+def _words(text: str, cjk: bool) -> int:
+    """A text's words as the guard counts them: by spaces, or in Chinese and Japanese, which write
+    none, a word to CJK_CHARS_PER_WORD characters (else a paragraph would count as one word)."""
+    if cjk:
+        return round(len("".join(text.split())) / CJK_CHARS_PER_WORD)
+    return len(text.split())
 
 
 def _sites(doc: Document, ruleset: Rules, url: str | None, content: str) -> tuple[str, ...]:
