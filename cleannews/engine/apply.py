@@ -9,7 +9,7 @@ from cleannews.document import Document
 from cleannews.engine.lines import Lines
 from cleannews.engine.matching import Page, PatternTimeout
 from cleannews.engine.ruleset import Active
-from cleannews.pipeline.blocks import ends_as_sentence
+from cleannews.pipeline.blocks import running_text
 
 TRAILER_PROSE_WORDS = 20  # a block this long that ends as a sentence is a paragraph, not a link
 
@@ -108,5 +108,4 @@ def apply_rules(doc: Document, active: Active, lines: Lines | None = None) -> Do
 def _prose_after(blocks, i: int) -> bool:
     """Whether a block after a trailer's heading (one no rule took) reads as article text: then
     the heading ("Trending", "Related") stands inside the article, not above a list of links."""
-    return any(b.removal is None and b.words >= TRAILER_PROSE_WORDS and ends_as_sentence(b.text)
-               for b in blocks[i + 1:])
+    return any(b.removal is None and running_text(b.text, b.words, TRAILER_PROSE_WORDS) for b in blocks[i + 1:])

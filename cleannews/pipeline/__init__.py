@@ -10,9 +10,8 @@ from cleannews.engine.ruleset import Rules
 from cleannews.errors import InputError
 from cleannews.limits import Limits, deadline
 from cleannews.pipeline import blocks, classify, decode, extract, headline, judge, site
-from cleannews.pipeline.blocks import ends_as_sentence
+from cleannews.pipeline.blocks import running_text
 
-PROSE_WORDS = 10  # a removed line this long that ends as a sentence reads as article text
 MIN_FLAGGED_WORDS = 100  # removed running text under this is a box or a teaser, not an article
 CJK_CHARS_PER_WORD = 1.5  # Chinese and Japanese: characters to a word, as the guard counts them
 
@@ -126,7 +125,7 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
     removed = Counter()
     for removal in doc.dropped:  # html: running text the extraction or the block model left out
         words = _words(removal.text, cjk)
-        if removal.stage == "extract" and words >= PROSE_WORDS and ends_as_sentence(removal.text):
+        if removal.stage == "extract" and running_text(removal.text, words):
             removed["extract"] += words
     taken = [(i, words_of[id(b)]) for i, b in enumerate(doc.blocks) if b.removal and b.removal.stage == "classifier"]
     inside = [i for i, b in enumerate(doc.blocks) if b.kept]
@@ -134,7 +133,7 @@ def _guard_over_removal(doc: Document, limit: float) -> None:
         removed["classifier"] = sum(w for i, w in taken if inside[0] < i < inside[-1])
     if len(inside) <= 2:  # a line or two left: no "between"; the running text it took anywhere
         removed["classifier"] = max(removed["classifier"], sum(
-            w for i, w in taken if w >= PROSE_WORDS and ends_as_sentence(doc.blocks[i].text)))
+            w for i, w in taken if running_text(doc.blocks[i].text, w)))
     stage, words = max(removed.items(), key=lambda item: item[1], default=("", 0))
     if words >= MIN_FLAGGED_WORDS and words > kept:
         doc.metadata["over_removal"] = {"share": round(words / (words + kept), 3), "limit": 0.5, "stage": stage}

@@ -12,11 +12,18 @@ from cleannews.document import Block, Document
 
 SENTENCE_END = frozenset(".!?…。！？")
 CLOSERS = "\"'”’»)]）」』"  # quotes and brackets a sentence may end inside
+RUNNING_WORDS = 10  # a line this long that ends as a sentence reads as article text
 
 
 def ends_as_sentence(text: str) -> bool:
     """Whether the text ends as a sentence does (a closing quote or bracket aside)."""
     return text.rstrip(CLOSERS)[-1:] in SENTENCE_END
+
+
+def running_text(text: str, words: int, min_words: int = RUNNING_WORDS) -> bool:
+    """Whether a line of `words` words reads as article text rather than a link, a label or a
+    heading: `min_words` or more, ending as a sentence."""
+    return words >= min_words and ends_as_sentence(text)
 
 
 _MD_IMAGE = regex.compile(r"!\[([^\]]*)\]\([^)]*\)")

@@ -21,7 +21,7 @@ import math
 
 import regex
 
-from cleannews.pipeline.blocks import ends_as_sentence
+from cleannews.pipeline.blocks import ends_as_sentence, running_text
 
 # words of class and id attributes, by what they mark; matched as whole words of the
 # attribute ("ad" in "ad-slot", not in "header")
@@ -266,7 +266,7 @@ def _main_container(lines: list[str], found: list):
             chain.insert(0, element)
         chains.append(chain)
         words = len(line.split())
-        if words >= 10 and ends_as_sentence(line):
+        if running_text(line, words):
             total += words
             for node in chain:
                 weight[node] = weight.get(node, 0) + words
