@@ -57,11 +57,27 @@ def json_output(data: bytes) -> dict | None:
     """The object of a `--format json` output (`text` and the metadata), else None."""
     if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return None
+    value = _json(data)
+    return value if is_metadata(value) and isinstance(value.get("text"), str) else None
+
+
+def _json(data: bytes | None):
+    """The JSON value of `data` (a byte order mark and bytes that are not UTF-8 allowed), None
+    when it holds none."""
     try:
-        value = json.loads(data.decode("utf-8-sig", errors="surrogateescape"))
+        return None if data is None else json.loads(data.decode("utf-8-sig", errors="surrogateescape"))
     except (ValueError, RecursionError):
         return None
-    return value if is_metadata(value) and isinstance(value.get("text"), str) else None
+
+
+def _head(path: Path, max_bytes: int) -> bytes | None:
+    """The file's bytes, None when it cannot be read or is longer than `max_bytes`."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError:
+        return None
+    return data if len(data) <= max_bytes else None
 
 
 def sidecar_of(path: Path) -> Path:
@@ -73,34 +89,19 @@ def read_sidecar(path: Path, max_bytes: int = MAX_BYTES) -> dict | None:
     """The cleannews metadata written beside the page `path`; None when there is none, or what is
     there cannot be read or is not cleannews' (the page is then cleaned as any page)."""
     meta = sidecar_of(path)
-    if meta == path:
-        return None
-    try:
-        with open(meta, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-        value = json.loads(data.decode("utf-8-sig", errors="surrogateescape")) if len(data) <= max_bytes else None
-    except (OSError, ValueError, RecursionError):
-        return None
+    value = None if meta == path else _json(_head(meta, max_bytes))
     return value if is_metadata(value) else None
 
 
 def what_json_is(path: Path) -> str | None:
     """"page" for a `--format json` output, "metadata" for a `.meta.json` batch wrote, None for
     other JSON: what batch makes of a JSON document found among the inputs."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError:
+    data = _head(path, MAX_BYTES)
+    if data is None:
         return None
     if json_output(data) is not None:
         return "page"
-    if path.name.endswith(SIDECAR):
-        try:
-            value = json.loads(data.decode("utf-8-sig", errors="surrogateescape"))
-        except (ValueError, RecursionError):
-            return None
-        return "metadata" if is_metadata(value) else None
-    return None
+    return "metadata" if path.name.endswith(SIDECAR) and is_metadata(_json(data)) else None
 
 
 def read_page(path: str | Path, url: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[Document, Earlier | None]:

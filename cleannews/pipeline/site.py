@@ -175,7 +175,7 @@ def usable_strips(tree, active: Active, content: str | None = None,
             continue
         elements = _outermost(_select(rule, tree, source) or [])
         taken = sum(len(text_of(e)) for e in elements)
-        taken_prose = sum(len(text_of(p)) for e in elements for p in _paragraphs()(e))
+        taken_prose = sum(prose_chars(e) for e in elements)
         if article and taken > STRIP_SHARE * len(article):
             stale.add(rule.id)
             reasons.append((rule.id, f"would remove {taken:,} of the article's {len(article):,} characters"))
