@@ -13,7 +13,7 @@ from cleannews.document import Document, Removal
 from cleannews.errors import InputError
 from cleannews.pipeline import features, model, site
 from cleannews.pipeline import trafilatura_adapter as trafilatura
-from cleannews.pipeline.xpath_union import union_members
+from cleannews.pipeline.xpath_union import compiled, union_members
 
 META_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description",
                "categories", "tags", "image", "pagetype", "paywall")
@@ -125,22 +125,15 @@ class _Literals(dict):
         return self[literal]
 
 
-@functools.lru_cache(maxsize=4096)
-def _xpath(expression: str):
-    from lxml.etree import XPath
-
-    return XPath(expression)
-
-
 def _viable(xpath: str, found: _Literals):
     """The compiled XPath of the union members that can match this page, None if none can
     (all of them when the page's source is not known)."""
     if found is None:
-        return _xpath(xpath)
+        return compiled(xpath)
     members = [member for needs, member in union_members(xpath) if all(found[literal] for literal in needs)]
     if not members:
         return None
-    return _xpath(xpath if len(members) == len(union_members(xpath)) else " | ".join(members))
+    return compiled(xpath if len(members) == len(union_members(xpath)) else " | ".join(members))
 
 
 def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str], set[str]]:

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 import regex
 
 from cleannews.pipeline.xpath_needs import PageAttributes, attributes_needed, guarded
-from cleannews.pipeline.xpath_union import union_members
+from cleannews.pipeline.xpath_union import compiled, union_members
 
 TESTED = "2.3."  # the release line whose internals the fast way reads
 
@@ -154,20 +154,12 @@ def paywall(tree) -> bool | None:
     for script in tree.iterfind('.//script[@type]'):
         if "ld+json" in script.get("type") and script.text and "isAccessibleForFree" in script.text:
             said += _ld_free(script.text)
-    for element in _xpath(".//*[@itemprop='isAccessibleForFree']")(tree):
+    for element in compiled(".//*[@itemprop='isAccessibleForFree']")(tree):
         said.append(element.get("content") or element.get("href") or element.text_content())
     said = [str(value).strip().lower().rsplit("/", 1)[-1] for value in said]  # "https://schema.org/False"
     if "false" in said:
         return True
     return False if "true" in said else None
-
-
-@functools.lru_cache(maxsize=16)
-def _xpath(path: str):
-    """An XPath of this module, compiled once (lxml compiles a string XPath at each call)."""
-    from lxml.etree import XPath
-
-    return XPath(path)
 
 
 _LD_FREE = re.compile(r'"isAccessibleForFree"\s*:\s*"?([\w:/.]*)')
@@ -309,7 +301,7 @@ def _declared_language(tree) -> str:
     """<html lang>, else the page's content-language or og:locale: "es", "en-US", "pt_BR"."""
     declared = tree.get("lang") or tree.get("xml:lang")
     if not declared:
-        found = _xpath('.//head/meta[@http-equiv="content-language" or @http-equiv="Content-Language"'
+        found = compiled('.//head/meta[@http-equiv="content-language" or @http-equiv="Content-Language"'
                        ' or @property="og:locale"]/@content')(tree)
         declared = found[0] if found else ""
     return declared
@@ -332,13 +324,13 @@ def _catstags(kind: str, tree) -> list[str]:
     from trafilatura import metadata as M
 
     stem = "/" + kind.rstrip("y")
-    if _xpath(f"boolean(.//a[contains(@href, '{stem}')])")(tree):
+    if compiled(f"boolean(.//a[contains(@href, '{stem}')])")(tree):
         return M.extract_catstags(kind, tree)
     if kind != "category":
         return []
     from trafilatura.utils import line_processing
 
-    found = _xpath('.//head//meta[@property="article:section" or contains(@name, "subject")][@content]')(tree)
+    found = compiled('.//head//meta[@property="article:section" or contains(@name, "subject")][@content]')(tree)
     return [r for r in dict.fromkeys(line_processing(e.attrib["content"]) for e in found if e.attrib["content"]) if r]
 
 
@@ -607,4 +599,4 @@ def _options(focus: str, url: str | None):
 def deficient(body) -> bool:
     """No paragraph text, or more tables than paragraphs: where trafilatura's comparison
     prefers readability's extraction to its own (external.py, _prefer_readability)."""
-    return body is None or _xpath("not(.//p//text()) or count(.//table) > count(.//p)")(body)
+    return body is None or compiled("not(.//p//text()) or count(.//table) > count(.//p)")(body)

@@ -1,10 +1,19 @@
-"""The members of an XPath union (`a | b | c`), each with the literals it needs to match."""
+"""XPaths as cleannews runs them: compiled once, and the members of a union (`a | b | c`), each
+with the literals it needs to match."""
 from __future__ import annotations
 
 import functools
 import re
 
 _ATTRIBUTE_LITERAL = re.compile(r"(?:contains|starts-with)\(@[\w:-]+,\s*'([^'&<\"]+)'\)|@[\w:-]+\s*=\s*'([^'&<\"]+)'")
+
+
+@functools.lru_cache(maxsize=4096)
+def compiled(expression: str):
+    """`expression` compiled, once for the run (lxml compiles a string XPath at each call)."""
+    from lxml.etree import XPath
+
+    return XPath(expression)
 
 
 @functools.lru_cache(maxsize=4096)
