@@ -97,6 +97,29 @@ def test_odd_spaces_are_every_space_but_space_and_newline():
     assert set(ODD_SPACES) == spaces - {" ", "\n"}
 
 
+def test_normalize_gives_what_its_three_regex_steps_give():
+    """normalize skips a step that cannot change the text and strips ASCII edges with str.strip:
+    the same result as quotes, casefold, the spacing regex and the edge regex run every time."""
+    import random
+    import sys
+
+    import regex
+
+    from cleannews.engine.matching import _PUNCT_EDGES, _QUOTES, _SPACES, normalize
+
+    def reference(text):
+        return _PUNCT_EDGES.sub("", _SPACES.sub(" ", text.translate(_QUOTES).casefold()))
+
+    # every space but " " is unprintable: the spacing regex has nothing to do on printable text
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert [c for c in regex.findall(r"\s", every) if c.isprintable()] == [" "]
+    alphabet = " \t\n\r\xa0\u2009\u202f\u3000\x1c\x85`’‘“”«».,!?-–—…()[]\"'#aZéẞ中1_\u0301\xad"
+    rng = random.Random(7)
+    texts = ["", " ", "...", "« Hello »", "`quoted`", "Read  more\t»", "ẞig.", "—", "a.\n"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(5_000)]
+    assert [normalize(t) for t in texts] == [reference(t) for t in texts]
+
+
 def test_a_block_of_several_lines_is_read_on_its_own():
     """Blocks are lines, but a caller may hand the Index a block holding newlines: the page is
     then read block by block, and each gets what it gets alone."""

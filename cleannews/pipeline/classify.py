@@ -15,9 +15,11 @@ from there as the title.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 
+import numpy as np
 import regex
 
 from cleannews import language
@@ -64,7 +66,7 @@ def classify(doc: Document, rules=None, favor: str = "balanced") -> Document:
         return doc
     if rules is not None and not rules.enabled(LABEL, "boilerplate", "classifier"):
         return doc
-    rows = line_features(doc, kept)
+    rows = feature_array(doc, kept)
     scores = model.scores("text", rows, FEATURES)
     for index, score, stays in zip(kept, scores, model.keep("text", scores, prior(rows), favor)):
         if not stays:
@@ -88,20 +90,36 @@ FEATURES = (
 _RANK = {GOOD: 3.0, NEAR: 2.0, SHORT: 1.0, BAD: 0.0}
 
 
-def prior(rows: list[list[float]]) -> list[bool]:
+def prior(rows) -> list[bool]:
     """The hand-written rule the model may overrule (jusText's method): outside the densest run
     of good blocks everything goes (menus, teasers, footers), inside it what names itself
-    furniture (a clock-time header, a copyright line); a page without a run keeps its lines."""
-    run, found = FEATURES.index("in_run"), FEATURES.index("run_found")
-    timestamp, copyright = FEATURES.index("why_timestamp"), FEATURES.index("why_copyright")
-    return [(not row[found] or bool(row[run])) and not (row[timestamp] or row[copyright]) for row in rows]
+    furniture (a clock-time header, a copyright line); a page without a run keeps its lines.
+    `rows`: line_features' lists or feature_array's array."""
+    x = np.asarray(rows, dtype=np.float64)
+    if not len(x):
+        return []
+    run, found = x[:, FEATURES.index("in_run")], x[:, FEATURES.index("run_found")]
+    timestamp, copyright = x[:, FEATURES.index("why_timestamp")], x[:, FEATURES.index("why_copyright")]
+    return (((found == 0) | (run != 0)) & (timestamp == 0) & (copyright == 0)).tolist()
 
 
 def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
+    """feature_array's rows as lists of floats (what benchmarks/train.py keeps and pickles)."""
+    return feature_array(doc, kept).tolist()
+
+
+def feature_array(doc: Document, kept: list[int]) -> np.ndarray:
     """One row of FEATURES for each kept block: what jusText's method makes of it (its class,
     the densest run of good blocks and whether the block is in it), its layout (indentation,
     blank lines around it), its own shape and its neighbours'.  Not what the rules removed
-    around it: removing a furniture line must not change what counts as the article."""
+    around it: removing a furniture line must not change what counts as the article.
+
+    Made a column at a time as the array the model walks (reading a list per row back into
+    one cost a seventh of the model's time), each value the float the same arithmetic on
+    Python numbers gives: sums and quotients of small integers, which float64 holds
+    exactly, and logarithms by `math`, so the trees see the numbers they were trained on."""
+    if not kept:
+        return np.empty((0, len(FEATURES)))
     Lines().fill(doc.blocks)  # a document made outside the pipeline; filled ones are left as they are
     lang = doc.metadata.get("language")
     stops = language.field(lang)
@@ -125,51 +143,67 @@ def line_features(doc: Document, kept: list[int]) -> list[list[float]]:
     if score > 0:
         start, end = _widen(sentences, classes, indented, start, end)
     n = len(kept)
-    words = [b.words for b in blocks]
-    page_words = sum(words) or 1
-    run_words = sum(words[start:end + 1]) if score > 0 else 0
-    numbers = [b.line for b in doc.blocks]
-    last = len(numbers) - 1
-    goods = [0]  # goods[k]: the good and near-good blocks before position k (a row sums a window)
-    for c in classes:
-        goods.append(goods[-1] + (c in (GOOD, NEAR)))
-    ranks = [_RANK[c] for c in classes]
-    log_sizes = [shape[1] for shape in shapes]
-    # what is the same on every row of the page
-    page = (float(score > 0), float(relaxed))
-    run_share, lines, good_share, log_page = run_words / page_words, math.log1p(n), goods[n] / n, math.log1p(page_words)
-    rows = []
-    for pos, (index, text, block, shape) in enumerate(zip(kept, texts, blocks, shapes)):
-        _, log_size, log_words, sentence, punctuation, digits, capitalised, url = shape
-        density = densities[pos]
-        line = numbers[index]
-        if score <= 0:
-            in_run, distance = 0.0, 1.0
-        else:
-            in_run = float(start <= pos <= end)
-            distance = (start - pos) / n if pos < start else (pos - end) / n if pos > end else 0.0
-        low, high = max(0, pos - 3), min(n, pos + 4)  # three blocks either side
-        around = (pos - low) + (high - pos - 1)
-        rows.append([
-            *_ONE_HOT[found[pos]],
-            -1.0 if density is None else density, log_size, log_words,
-            float(sentence), float(indented[pos]), float(alone[pos]),
-            1.0 if line and index and line - numbers[index - 1] > 1 else 0.0,
-            1.0 if line and index < last and numbers[index + 1] - line > 1 else 0.0,
-            1.0 if _BULLET.match(block.raw) else 0.0, float(block.heading),
-            in_run, *page, distance, pos / n, run_share,
-            math.log(seen[text]), digits, capitalised, punctuation, url,
-            ranks[pos - 1] if pos else -1.0, ranks[pos + 1] if pos + 1 < n else -1.0,
-            log_sizes[pos - 1] if pos else -1.0, log_sizes[pos + 1] if pos + 1 < n else -1.0,
-            (goods[pos] - goods[low] + goods[high] - goods[pos + 1]) / around if around else 0.0,
-            lines, good_share, log_page, words[pos] / page_words,
-        ])
+    pos = np.arange(n)
+    words = np.array([b.words for b in blocks])
+    page_words = int(words.sum()) or 1
+    run_words = int(words[start:end + 1].sum()) if score > 0 else 0
+    # each block's line number and its neighbours' in the page (a blank line between: a gap)
+    numbers = np.array([b.line for b in doc.blocks])
+    at = np.array(kept)
+    line = numbers[at]
+    before = numbers[np.maximum(at - 1, 0)]
+    after = numbers[np.minimum(at + 1, len(numbers) - 1)]
+    good = np.array([c in (GOOD, NEAR) for c in classes])
+    goods = np.concatenate(([0], np.cumsum(good)))  # goods[k]: the good and near-good blocks before position k
+    low, high = np.maximum(pos - 3, 0), np.minimum(pos + 4, n)  # three blocks either side
+    around = (pos - low) + (high - pos - 1)
+    ranks = np.array([_RANK[c] for c in classes])
+    shape = np.fromiter(itertools.chain.from_iterable(shapes), np.float64, n * len(shapes[0])).reshape(n, -1)
+    if score <= 0:
+        in_run, distance = 0.0, 1.0
+    else:
+        in_run = ((start <= pos) & (pos <= end)).astype(np.float64)
+        distance = np.where(pos < start, (start - pos) / n, np.where(pos > end, (pos - end) / n, 0.0))
+    column = {
+        "density": [-1.0 if d is None else d for d in densities], "size": shape[:, 1], "words": shape[:, 2],
+        "sentence_end": shape[:, 3], "indented": indented, "alone": alone,
+        "gap_before": (line != 0) & (at > 0) & (line - before > 1),
+        "gap_after": (line != 0) & (at < len(numbers) - 1) & (after - line > 1),
+        "bullet": [_bulleted(b.raw) for b in blocks], "heading": [b.heading for b in blocks],
+        "in_run": in_run, "run_found": float(score > 0), "relaxed": float(relaxed), "run_distance": distance,
+        "position": pos / n, "run_share": run_words / page_words, "repeated": [math.log(seen[t]) for t in texts],
+        "punctuation": shape[:, 4], "digits": shape[:, 5], "capitalised": shape[:, 6], "url": shape[:, 7],
+        "prev_class": np.concatenate(([-1.0], ranks[:-1])), "next_class": np.concatenate((ranks[1:], [-1.0])),
+        "prev_size": np.concatenate(([-1.0], shape[:-1, 1])), "next_size": np.concatenate((shape[1:, 1], [-1.0])),
+        "good_around": np.divide(goods[pos] - goods[low] + goods[high] - goods[pos + 1], around,
+                                 out=np.zeros(n), where=around > 0),
+        "lines": math.log1p(n), "good_share": int(goods[n]) / n, "page_words": math.log1p(page_words),
+        "word_share": words / page_words,
+    }
+    rows = np.empty((n, len(FEATURES)))
+    rows[:, :len(_ONE_HOT_COLUMNS)] = _ONE_HOT[[_ONE_HOT_ROW[f] for f in found]]
+    for k, name in enumerate(FEATURES[len(_ONE_HOT_COLUMNS):], len(_ONE_HOT_COLUMNS)):
+        rows[:, k] = column[name]
     return rows
 
 
-# the one-hot columns of each (class, reason) _classify gives
-_ONE_HOT = {(cls, why): (*(float(cls == c) for c in _CLASSES), *(float(why == r) for r in _REASONS))
-            for cls in _CLASSES for why in (*_REASONS, "short", "good", "neargood")}
+def _bulleted(raw: str) -> bool:
+    """Whether a line starts as a list item (_BULLET).  The regex, run on every line, cost a
+    third of the page's other features together: it is asked only of a line whose first
+    character past the indent is beyond ASCII (where `\\s` and `\\d` are the regex module's
+    to tell) or an ASCII bullet or digit."""
+    first = raw.lstrip()[:1]
+    return (not first.isascii() or first in _ASCII_BULLET_STARTS) and _BULLET.match(raw) is not None
+
+
+_ASCII_BULLET_STARTS = frozenset("-*>0123456789")
+# the one-hot columns (class_*, why_*) of each (class, reason) _classify gives: row
+# _ONE_HOT_ROW[class, reason] of _ONE_HOT
+_ONE_HOT_COLUMNS = (*_CLASSES, *_REASONS)
+_ONE_HOT_ROW = {(cls, why): k for k, (cls, why) in
+                enumerate((cls, why) for cls in _CLASSES for why in (*_REASONS, "short", "good", "neargood"))}
+_ONE_HOT = np.array([[float(cls == c) for c in _CLASSES] + [float(why == r) for r in _REASONS]
+                     for cls, why in _ONE_HOT_ROW])
 _SHAPE = {False: "classify.shape", True: "classify.shape.cjk"}  # memo keys, by whether CJK counts heavier
 
 
