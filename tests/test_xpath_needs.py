@@ -76,6 +76,26 @@ def test_a_guarded_xpath_selects_the_same(label, expression, trees):
         assert compiled(tree) == expression(tree), label
 
 
+@pytest.mark.parametrize("label, expression", TRAFILATURA, ids=[label for label, _ in TRAFILATURA])
+def test_an_xpath_guarded_for_a_page_selects_the_same(label, expression, trees):
+    """Guarded by the literals each page holds (some tests false(), some guarded by fewer)."""
+    for tree in trees:
+        page = PageAttributes(tree, {"class", "id", "style"})
+        quicker = page.guarded(expression.path)
+        if quicker != expression.path:
+            compiled = etree.XPath(quicker, namespaces={"re": xpaths.REGEXP_NS})
+            assert compiled(tree) == expression(tree), label
+
+
+def test_guarded_for_a_page_keeps_the_literals_it_holds():
+    tree = etree.fromstring("<html><body><div class='post-author'>Ann</div><p id='byline'>x</p></body></html>")
+    path = ".//*[re:test(@class, 'author|byline|writer|screenname|journalist') or re:test(@id, 'author')]"
+    assert PageAttributes(tree, {"class", "id"}).guarded(path) == (
+        ".//*[((contains(@class, 'author')) and re:test(@class, 'author|byline|writer|screenname|journalist'))"
+        " or false()]")
+    assert PageAttributes(tree, {"id"}).guarded(path) == ".//*[re:test(@class, 'author|byline|writer|screenname|journalist') or false()]"
+
+
 def test_guarded_reads_like_the_original():
     path = ".//div[re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments') or @id='x']"
     assert guarded(path) == (".//div[((contains(@class, 'omment')) and re:test(@class, "

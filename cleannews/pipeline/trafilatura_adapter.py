@@ -388,7 +388,7 @@ def _author(tree):
     for expression in AUTHOR_XPATHS:
         if not page.may_select(expression.path):
             continue
-        for element in _quick(expression)(tree):
+        for element in _quick(expression, page)(tree):
             if any(m.getparent() is not None for m in up(element)):
                 continue
             # the XPaths search the whole document: a page parsed into two <html> has a second
@@ -531,10 +531,11 @@ def fast_passes(tree, url: str | None):
         core.RAW_TREE_PRUNE_XPATH, core.REMOVE_COMMENTS_AND_LISTS_XPATH, core.REMOVE_COMMENTS_XPATH)))
     raw = tree  # copied before the first pruning that may remove something
     for expressions in (core.RAW_TREE_PRUNE_XPATH, core.REMOVE_COMMENTS_AND_LISTS_XPATH):
-        live = [_quick(expression) for expression in expressions if page.may_select(expression.path)]
+        live = [_quick(expression, page) for expression in expressions if page.may_select(expression.path)]
         if live:
             raw = core.prune_unwanted_nodes(copy.copy(raw) if raw is tree else raw, live)
-    comments = [_quick(expression) for expression in core.REMOVE_COMMENTS_XPATH if page.may_select(expression.path)]
+    comments = [_quick(expression, page) for expression in core.REMOVE_COMMENTS_XPATH
+                if page.may_select(expression.path)]
     results = []
     for focus in ("recall", "precision"):
         options = _options(focus, url)
@@ -560,22 +561,22 @@ def _paths(*expressions) -> tuple[str, ...]:
     return tuple(expression.path for group in expressions for expression in group)
 
 
-def _quick(expression):
-    """trafilatura's XPath with its regex tests guarded (`xpath_needs.guarded`): the same
-    elements, a third faster; the XPath itself where there is nothing to guard."""
-    return _guarded(expression.path) or expression
+def _quick(expression, page: PageAttributes):
+    """trafilatura's XPath with its regex tests guarded by the literals the page's attributes
+    hold (`PageAttributes.guarded`): the same elements, a third to two thirds faster; the
+    XPath itself where there is nothing to guard."""
+    quicker = page.guarded(expression.path)
+    return expression if quicker == expression.path else _guarded(quicker) or expression
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=1024)
 def _guarded(path: str):
+    """`path`, compiled once; None where it does not compile (the original runs instead)."""
     from lxml.etree import XPath, XPathError
     from trafilatura.xpaths import REGEXP_NS
 
-    quicker = guarded(path)
-    if quicker == path:
-        return None
     try:
-        return XPath(quicker, namespaces={"re": REGEXP_NS})
+        return XPath(path, namespaces={"re": REGEXP_NS})
     except XPathError:
         return None
 

@@ -54,18 +54,23 @@ def attributes_needed(xpaths: tuple[str, ...]) -> frozenset[str]:
 
 
 class PageAttributes:
-    """The values of some attributes in one page's document, gathered on first use (one
-    XPath over the page, a third of a millisecond), asked whether an XPath may select
+    """The values of some attributes in one page's document, gathered on first use (an XPath
+    over the page for each, a tenth of a millisecond), asked whether an XPath may select
     anything there.  An XPath that needs an attribute not gathered may."""
 
     def __init__(self, tree, names):
-        self.tree, self.names, self._text = tree, frozenset(names), None
+        self.tree, self.names, self._values, self._text = tree, frozenset(names), {}, None
+
+    def values(self, name: str) -> str:
+        """The values of one of the attributes, one a line."""
+        if name not in self._values:
+            self._values[name] = "\n".join(_attribute_path(name)(self.tree))
+        return self._values[name]
 
     def text(self) -> str:
-        """The values, one a line."""
+        """The values of all of them, one a line."""
         if self._text is None:
-            path = " | ".join(f"//@{name}" for name in sorted(self.names))
-            self._text = "\n".join(self.tree.xpath(path, smart_strings=False)) if path else ""
+            self._text = "\n".join(self.values(name) for name in sorted(self.names))
         return self._text
 
     def may_select(self, xpath: str) -> bool:
@@ -75,31 +80,72 @@ class PageAttributes:
         text = self.text()
         return any(literal in text for literal in found.literals)
 
+    def guarded(self, xpath: str) -> str:
+        """`xpath` guarded as `guarded` does, with only the literals found on this page: a
+        regex test of a gathered attribute holds only where the value holds one of its
+        literals, and a literal no gathered value holds is in none of them.  A test none of
+        whose literals the page holds is false() (lxml never calls Python for it); one with a
+        few there is guarded by those, however many it has in all."""
+        tests = _regex_tests(xpath)
+        names = frozenset(attribute for attribute, _ in tests if attribute in self.names)
+        if not names:
+            return guarded(xpath)
+        present = frozenset(f"@{attribute}={literal}" for attribute, literals in tests if attribute in names
+                            for literal in literals if literal in self.values(attribute))
+        return guarded(xpath, names, present)
+
 
 _REGEX_TEST = re.compile(rf"re:test\(\s*(?P<attr>@[\w:.-]+)\s*,\s*(?P<lit>{_LITERAL})\s*\)")
 GUARD_LITERALS = 4  # more contains() tests than this cost the XPath more than the regex calls they spare
 
 
-@functools.lru_cache(maxsize=256)
-def guarded(xpath: str) -> str:
+@functools.lru_cache(maxsize=1024)
+def guarded(xpath: str, names: frozenset[str] = frozenset(), present: frozenset[str] = frozenset()) -> str:
     """`xpath` with each `re:test(@a, 'regex')` that needs a literal (`regex_needs`) guarded by
     `contains()` tests of it: `((contains(@a, 'author') or contains(@a, 'byline')) and
     re:test(@a, ...))`.  The same elements, in the same order: the test holds only where one
     of the literals does.  lxml answers `re:test` by calling Python, `contains` in C: on an
     element without the literal, the call is spared.  A regex needing more than
-    GUARD_LITERALS literals is left as it is."""
+    GUARD_LITERALS literals is left as it is.
+
+    For a page (`PageAttributes.guarded`): where `a` is one of `names`, whose values on the
+    page hold only the literals `present` pairs with it ("@a=literal"), only those guard
+    the test, and a test with none of them there is `false()`."""
     bare, parts, end = _blanked(xpath), [], 0
     for match in _REGEX_TEST.finditer(xpath):
         if not bare.startswith("re:test(", match.start()):
             continue  # inside a string
-        literals = _fewest(regex_needs(match["lit"][1:-1]) or ())
-        quoted = [_quoted(literal) for literal in literals]
-        if not quoted or len(quoted) > GUARD_LITERALS or None in quoted:
+        needed = regex_needs(match["lit"][1:-1])
+        if needed is None:
+            continue
+        if match["attr"][1:] in names:
+            needed = frozenset(literal for literal in needed if f"{match['attr']}={literal}" in present)
+            if not needed:
+                parts += [xpath[end:match.start()], "false()"]
+                end = match.end()
+                continue
+        quoted = [_quoted(literal) for literal in _fewest(needed)]
+        if len(quoted) > GUARD_LITERALS or None in quoted:
             continue
         tests = " or ".join(f"contains({match['attr']}, {q})" for q in quoted)
         parts += [xpath[end:match.start()], f"(({tests}) and {match[0]})"]
         end = match.end()
     return "".join(parts) + xpath[end:]
+
+
+@functools.lru_cache(maxsize=64)
+def _attribute_path(name: str):
+    from lxml.etree import XPath
+
+    return XPath(f"//@{name}", smart_strings=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _regex_tests(xpath: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The attribute and needed literals of each `re:test` of `xpath` that needs some."""
+    bare = _blanked(xpath)
+    return tuple((match["attr"][1:], found) for match in _REGEX_TEST.finditer(xpath)
+                 if bare.startswith("re:test(", match.start()) and (found := regex_needs(match["lit"][1:-1])))
 
 
 def _fewest(literals) -> list[str]:

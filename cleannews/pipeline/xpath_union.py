@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-_ATTRIBUTE_LITERAL = re.compile(r"(?:contains|starts-with)\(@[\w:-]+,\s*'([^'&<\"]+)'\)|@[\w:-]+\s*=\s*'([^'&<\"]+)'")
+_ATTRIBUTE_LITERAL = re.compile(r"(?:contains|starts-with)\(@([\w:-]+),\s*'([^'&<\"]+)'\)|@([\w:-]+)\s*=\s*'([^'&<\"]+)'")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -41,6 +41,13 @@ def union_members(xpath: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     for member in members:
         bare = re.sub(r"'[^']*'|\"[^\"]*\"", "''", member)
         needs = () if re.search(r"(?<![\w.-])(?:or(?![\w.-])|not\s*\()", bare) else tuple(
-            a or b for a, b in _ATTRIBUTE_LITERAL.findall(member))
+            b or d for _, b, _, d in _ATTRIBUTE_LITERAL.findall(member))
         result.append((needs, member))
     return tuple(result)
+
+
+@functools.lru_cache(maxsize=4096)
+def literal_attributes(xpath: str) -> frozenset[str]:
+    """The attributes whose values hold the literals `union_members` reads from `xpath`: a
+    page where none of their values holds a member's literal cannot match that member."""
+    return frozenset(a or c for a, _, c, _ in _ATTRIBUTE_LITERAL.findall(xpath))
