@@ -369,9 +369,11 @@ class Index:
             folded_ends, written_ends = self.end_strings[True], self.end_strings[False]
             folded_lines = page.folded_lines if folded_ends else page.texts
             for i, (text, folded) in enumerate(zip(page.texts, folded_lines)):
-                if _ends_with(folded, folded_ends) or _ends_with(text, written_ends):
+                # (a block ending with a newline: `$` may match before it, see _ends_with)
+                if folded.endswith(folded_ends) or text.endswith(written_ends) or text.endswith("\n"):
                     extra = [k for k, fold, ends in self.ends if _ends_with(folded if fold else text, ends)]
-                    found[i] = (found[i] or set()).union(extra)
+                    if extra:
+                        found[i] = (found[i] or set()).union(extra)
         limits, always, max_words, words = self.limits, self.always, self.max_words, page.words
         out: list = [()] * len(found)
         for i in (range(len(found)) if always else [i for i, hits in enumerate(found) if hits]):
