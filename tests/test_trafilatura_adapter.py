@@ -153,6 +153,21 @@ def test_load_html_takes_what_trafilatura_takes(content):
         assert [type(e) for e in ours.iter()] == [type(e) for e in theirs.iter()]
 
 
+@pytest.mark.parametrize("content", ['<!DOCTYPE html SYSTEM "about:legacy-compat"/>\n<html><body>x</body></html>',
+                                     "<!doctype html>\n<html lang='en'/>\n<body><p>a</p></body>",
+                                     "<html><body><p>a\x00b\x0bc\ufffe</p></body></html>",
+                                     "\n\n\n\n<html lang='en'/>", "<html><p>\x1f</p>\n<html x/>"])
+def test_repair_is_trafilaturas(content):
+    """The characters XML forbids are searched one by one, and the rest of the repair is
+    trafilatura's as it is written there."""
+    from trafilatura import utils
+
+    forbidden = {chr(c) for c in range(0x10000) if utils.INVALID_XML_CHARS.match(chr(c))}
+    assert forbidden == set(trafilatura_adapter._XML_INVALID_CHARS)
+    beginning = content[:50].lower()
+    assert trafilatura_adapter._repaired(content, beginning) == utils.repair_faulty_html(content, beginning)
+
+
 def test_the_wsj_teaser_is_marked_paywalled():
     """Issue 20 item 17: the page declares `"isAccessibleForFree": false`; what comes out is the
     67-word teaser ending "All...", and the document says so."""
