@@ -115,10 +115,10 @@ def _html_rows(name, key, url, rules, Document):
     decode.decode(doc)
     tree, sites, _ = prepare_html(doc, rules)
     page = features.PageText(tree)
-    lines, precise = extract.candidates(doc, tree, page)
+    lines, precise, added = extract.candidates(doc, tree, page)
     body = extract.site_body(doc, tree, rules.active(doc.metadata.get("language"), sites), lines)
-    return (lines, features.page_features(lines, precise, page, body),
-            features.page_features(lines, set(), page, body))
+    return (lines, features.page_features(lines, precise, page, body, added),
+            features.page_features(lines, set(), page, body, added))
 
 
 def _text_rows(doc, rules):

@@ -74,6 +74,11 @@ def key_of(name: str, prefix: str) -> str:
     ("wcxb", "0119", "html", ["Electroencephalographic research shows experienced meditators have stronger"], []),
     ("wcxb", "0228", "html", ["In Episode #94, I outline what I call a “foundational fitness protocol”"],
      ["Super informative with the perfect mix of science and practicality"]),
+    # articles trafilatura's passes cut short, that readability's blocks complete (extract.candidates)
+    ("wcxb", "0061", "html", ["As a customer, having a grasp of tipping etiquette is essential to ensure",
+                              "When splitting the tip, ensure that the tip is evenly divided among all parties"], []),
+    ("scrapinghub", "d48aeb9cf2f2", "html",
+     ["Instagram also lets you see how people interact with your stories, including how many view them"], []),
     ("wcxb", "4694", "text", ["Looking for a quality backpacking gear packing list to help you prepare",
                               "Backpacking packs are designed to carry large loads (30-50 pounds)"], []),
 ])

@@ -22,6 +22,7 @@ PRECISE_MIN_SHARE = 0.5  # a precise extraction under this share of the broad on
 WRAPPER_SHARE = 0.5  # a selected element with more of the page's text than this is a wrapper, kept
 FULL_SHARE = 0.2  # a broad extraction under this share of the page's text may have taken the wrong part
 RESCUE_CHARS = 1000  # a broad extraction shorter than this may have missed the article: extract again, fully
+SECOND_OPINION = 1.5  # readability finding this much more text than the broad extraction: its blocks join the candidates
 LABEL = "model.html"  # what explain names the block model's removals by, and --disable turns off
 
 
@@ -151,28 +152,33 @@ def _viable(xpath: str, found: _Literals):
     return compiled(xpath if len(members) == len(union_members(xpath)) else " | ".join(members))
 
 
-def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str], set[str]]:
+def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str], set[str], set[str]]:
     """The lines the article is chosen from (trafilatura's broad extraction, one block a line,
-    as it renders them: "- " list items, "| " table rows) and the lines of its precise one.
+    as it renders them: "- " list items, "| " table rows), the lines of its precise one, and
+    the lines readability added.
 
     Both passes run in trafilatura's fast mode, without the readability/jusText
-    comparison (a third of the page's time).  A broad extraction that is short
-    (RESCUE_CHARS) or has no paragraphs may have missed the article (text in
-    bare divs, wrappers marked hidden): when trafilatura's readability port
-    finds half as much again, the page is extracted again in recall mode with
-    the comparison (trafilatura's own test for preferring readability there),
-    and the longer text stands; so is a page where the fast pass found nothing.
-    The port alone is cheap; the full pass is not, so it runs only where the
-    port says there is more.  A broad extraction that holds a small share of the page's
-    text (FULL_SHARE) took the wrong container now and then (a sidebar, an intro): the
-    default extraction with the comparison is made (one page in 25), and where it finds
-    half as much again it stands.  A precise extraction under half the broad one, or
-    without paragraphs, is made again with the comparison.
+    comparison (a third of the page's time).  trafilatura's port of readability runs
+    on every page (a tenth of the page's time): it scores containers by their
+    paragraphs, and finds an article that trafilatura's passes cut short (text in
+    bare divs, a body split by boxes, wrappers marked hidden).  A broad extraction
+    that is short (RESCUE_CHARS) or has no paragraphs is extracted again in recall
+    mode with the comparison when readability finds half as much again
+    (trafilatura's own test for preferring readability there), and the longer text
+    stands.  A broad extraction that holds a small share of the page's text
+    (FULL_SHARE) took the wrong container now and then (a sidebar, an intro): the
+    default extraction with the comparison is made (one page in 25), and where it
+    finds half as much again it stands.  Where readability still finds half as much
+    again (SECOND_OPINION), its blocks that the broad extraction lacks join the lines,
+    in page order, for the model to judge: nothing either extractor keeps is out of
+    reach.  A precise extraction under half the broad one, or without paragraphs, is
+    made again with the comparison.
     """
     broad, result = trafilatura.fast_passes(tree, doc.url)
+    second = trafilatura.readability_blocks(tree)
+    found = None if second is None else sum(len(block) for block in second)
     if len(broad.text) < RESCUE_CHARS or trafilatura.deficient(broad.body):
-        found = None if not broad.text else trafilatura.readability_chars(tree)  # None: extract again anyway
-        if found is None or found > 1.5 * len(broad.text):
+        if not broad.text or found is None or found > 1.5 * len(broad.text):  # None: extract again anyway
             full = trafilatura.extract(tree, doc.url, favor_recall=True)
             if len(full.text) > len(broad.text):
                 broad = full
@@ -183,7 +189,32 @@ def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str],
     if len(result.text) < PRECISE_MIN_SHARE * len(broad.text) or trafilatura.deficient(result.body):
         result = trafilatura.extract(tree, doc.url, favor_precision=True)
     lines = [line.strip() for line in broad.text.split("\n") if plain(line)]
-    return lines, {line.strip() for line in result.text.split("\n")}
+    added = set()
+    if found and found > SECOND_OPINION * len(broad.text):
+        lines, added = _with_blocks(lines, second, page)
+    return lines, {line.strip() for line in result.text.split("\n")}, added
+
+
+def _with_blocks(lines: list[str], blocks: list[str], page: features.PageText) -> tuple[list[str], set[str]]:
+    """`lines` and the `blocks` whose start none of them holds, in the order the page has them
+    (a block the page's text does not hold goes last); and the blocks added."""
+    have = "".join("".join(plain(line).split()) for line in lines)
+    extra = [block for block in blocks if "".join(block.split())[:40] not in have]
+    if not extra:
+        return lines, set()
+    places, at = [], 0
+    for line in lines:  # document order, as features.page_features finds them
+        probe = "".join(plain(line).split())[:40]
+        found = page.text.find(probe, at) if probe else -1
+        if found >= 0:
+            at = found
+        places.append(at)
+    merged = list(zip(places, range(len(lines)), lines))
+    for n, block in enumerate(extra):
+        found = page.text.find("".join(block.split())[:40])
+        merged.append((found if found >= 0 else len(page.text), len(lines) + n, block))
+    merged.sort()
+    return [line for _, _, line in merged], set(extra)
 
 
 def main_text(doc: Document, tree, favor: str = "balanced", rules=None, active=None) -> str:
@@ -198,12 +229,12 @@ def main_text(doc: Document, tree, favor: str = "balanced", rules=None, active=N
     `active` (the rules that apply to the page): their site body rules tell the model
     where the site puts its articles."""
     page = features.PageText(tree)
-    lines, precise = candidates(doc, tree, page)
+    lines, precise, added = candidates(doc, tree, page)
     if not lines:
         return ""
     if rules is not None and not rules.enabled(LABEL, "boilerplate", "extract"):
         return "\n".join(plain(line) for line in lines)
-    rows = features.page_features(lines, precise, page, site_body(doc, tree, active, lines))
+    rows = features.page_features(lines, precise, page, site_body(doc, tree, active, lines), added)
     scores = model.scores("html", rows, features.FEATURES)
     keep = model.keep("html", scores, features.prior(lines, rows), favor)
     for line, score, kept in zip(lines, scores, keep):

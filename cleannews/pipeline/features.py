@@ -71,7 +71,7 @@ FEATURES = (
     *(f"under_{t}" for t in LANDMARKS),
     "article_body",
     *(f"class_{g}" for g in _GROUPS),
-    "site_body",
+    "site_body", "readability_only",
 )
 
 
@@ -187,9 +187,10 @@ def _dom(element, line_chars: int, caches) -> list[float]:
             + [float(kind == k) for k in _KINDS] + list(under.values()) + [article_body] + distance)
 
 
-def page_features(lines: list[str], precise: set[str], page: PageText, body=None) -> list[list[float]]:
+def page_features(lines: list[str], precise: set[str], page: PageText, body=None,
+                  added: set[str] = frozenset()) -> list[list[float]]:
     """One row of FEATURES for each line of the broad extraction (as trafilatura renders it:
-    "- " list items, "| " table rows).  `body` (pipeline.site.SiteBody): where the site's own
+    "- " list items, "| " table rows) and of the blocks readability `added` to it.  `body` (pipeline.site.SiteBody): where the site's own
     rules put the article, when they match this page; a stale rule was passed over before
     (site.body), so a line outside a matching body is a strong sign, not a verdict."""
     n = len(lines)
@@ -233,7 +234,7 @@ def page_features(lines: list[str], precise: set[str], page: PageText, body=None
             sum(around) / len(around) if around else 0.0, within[i], share,
         ]
         in_body = (1.0 if body.holds(_probe(line)) else 0.0) if body else -1.0
-        rows.append(row + _dom(found[i], chars, caches) + [in_body])
+        rows.append(row + _dom(found[i], chars, caches) + [in_body, float(line in added)])
     return rows
 
 

@@ -467,19 +467,33 @@ def _unquoted(xpath: str) -> str:
     return re.sub(r"'[^']*'|\"[^\"]*\"", "''", xpath)
 
 
-def readability_chars(tree) -> int | None:
-    """The length of the text trafilatura's port of readability finds on the page; None
-    where this trafilatura has no port to ask."""
+# elements the port's summary holds text in, one line each: the innermost of them
+_PORT_BLOCKS = frozenset(("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th",
+                          "dd", "dt", "figcaption", "div"))
+
+
+def readability_blocks(tree) -> list[str] | None:
+    """The text blocks trafilatura's port of readability finds on the page, in document order
+    (innermost block elements of its summary, spaces squeezed); None where this trafilatura
+    has no port to ask.  A second opinion on where the article is: it scores containers by
+    their paragraphs' text, where trafilatura's passes read the markup."""
     if not fast_way():
         return None
     from lxml.html import fromstring
     from trafilatura.readability_lxml import Document as Readability
 
     try:
-        summary = Readability(copy.deepcopy(tree), min_text_length=25).summary()
-        return len(" ".join(fromstring(summary).text_content().split()))
+        summary = fromstring(Readability(copy.deepcopy(tree), min_text_length=25).summary())
     except Exception:  # the port gives up on some trees (empty, no body): nothing found
-        return 0
+        return []
+    blocks = []
+    for element in summary.iter(*_PORT_BLOCKS):
+        if any(True for _ in element.iterdescendants(*_PORT_BLOCKS)):
+            continue
+        text = " ".join(element.text_content().split())
+        if text:
+            blocks.append(text)
+    return blocks
 
 
 _NOTHING = SimpleNamespace(text="", body=None)
