@@ -26,7 +26,9 @@ The model overrules the hand-written rule it is given as features (features.prio
 classify.prior) only where it is confident: a pair of thresholds, `inside` (a line the rule
 keeps goes under it) and `outside` (a line the rule drops stays from it).  The pairs for
 --favor are read off the leave-one-set-out predictions (means over the three left-out
-sets): `balanced` has the most recall among the pairs within 0.002 of the best F1;
+sets): `balanced` has the most recall among the pairs within 0.004 of the best F1 (recall
+first: the text grid is flat, 0.897 to 0.905, and a narrower slack let the pick swing from
+0.6 to 0.95 when a rules change moved a few lines on 70 pages);
 `precision` the most precision, `recall` the most recall, among those within 0.01.
 Fixed seed, one thread: the same data makes the same file.
 """
@@ -59,7 +61,7 @@ ROUNDS = 150  # trees: each costs run time on every page (model.py walks them al
 FAILED_SHARE = 0.2  # of the pages, copied with the precise pass failed
 INSIDE = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  # a line the rule keeps goes under this score
 OUTSIDE = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)  # a line the rule drops stays from this score (1.01: never)
-BALANCED_SLACK = 0.002  # balanced: the most recall among the pairs this close to the best mean F1
+BALANCED_SLACK = 0.004  # balanced: the most recall among the pairs this close to the best mean F1
 FAVOR_SLACK = 0.01  # precision and recall: the most of each among the pairs this close to it
 
 
