@@ -10,7 +10,8 @@ from cssselect import GenericTranslator
 from cleannews import clean
 from cleannews.document import Document
 from cleannews.engine.ruleset import Rule
-from cleannews.pipeline.extract import _Literals, _viable, drop_selected, plain
+from cleannews.pipeline import features
+from cleannews.pipeline.extract import _Literals, _viable, _with_blocks, drop_selected, plain
 from cleannews.pipeline.xpath_union import union_members
 
 BENCH = Path(__file__).resolve().parent.parent / "samples" / "bench"
@@ -151,3 +152,19 @@ def test_selector_runs_only_the_members_the_page_can_match():
     some = _viable(xpath, _Literals("<div id='site-footer'>Terms</div>"))
     assert [e.get("id") for e in some(tree)] == ["site-footer"]
     assert len(_viable(xpath, _Literals("tooltip footer"))(tree)) == 2
+
+
+def test_readability_blocks_join_the_lines_in_page_order():
+    """Blocks the broad pass lacks go where the page has them; one it holds is not repeated; one
+    the page's text does not hold (readability rewrote it) goes last."""
+    tree = lxml.html.fromstring("<html><body><h1>Storm closes the harbour</h1><div>The ferry stopped "
+                                "at noon, the port authority said.</div><p>Fishing boats stayed in.</p>"
+                                "<div>Crews will check the pier on Monday.</div></body></html>")
+    lines = ["Storm closes the harbour", "Fishing boats stayed in."]
+    blocks = ["The ferry stopped at noon, the port authority said.", "Fishing boats stayed in.",
+              "Crews will check the pier on Monday.", "A block readability made up."]
+    merged, added = _with_blocks(lines, blocks, features.PageText(tree))
+    assert merged == ["Storm closes the harbour", "The ferry stopped at noon, the port authority said.",
+                      "Fishing boats stayed in.", "Crews will check the pier on Monday.", "A block readability made up."]
+    assert added == {blocks[0], blocks[2], blocks[3]}
+    assert _with_blocks(lines, lines, features.PageText(tree)) == (lines, set())

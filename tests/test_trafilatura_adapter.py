@@ -266,3 +266,20 @@ def test_other_date_searches_keep_htmldate_parser():
     ours = trafilatura_adapter._date_parser(("es", "en"))  # the same settings, fewer languages
     assert all(getattr(ours._settings, key) == getattr(theirs._settings, key)
                for key in trafilatura_adapter._DATEPARSER_SETTINGS)
+
+
+def test_readability_blocks_find_what_the_broad_pass_cut(monkeypatch):
+    """trafilatura's port of readability, block by block: on a page whose article the fast broad
+    pass cuts at a box (wcxb 0061), its blocks hold the paragraphs after it, in page order; and
+    the page's tree is left as it was (the port works on a copy)."""
+    tree = load_html(gzip.decompress((DATA / "wcxb" / "html" / "0061.html.gz").read_bytes()))
+    before = lxml.html.tostring(tree)
+    broad, _ = fast_passes(tree, None)
+    blocks = trafilatura_adapter.readability_blocks(tree)
+    late = "As a customer, having a grasp of tipping etiquette is essential"
+    assert late not in broad.text
+    assert any(block.startswith(late) for block in blocks)
+    assert all(block == " ".join(block.split()) for block in blocks)
+    assert lxml.html.tostring(tree) == before
+    monkeypatch.setattr(trafilatura_adapter, "fast_way", lambda: False)
+    assert trafilatura_adapter.readability_blocks(tree) is None

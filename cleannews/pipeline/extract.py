@@ -22,7 +22,7 @@ PRECISE_MIN_SHARE = 0.5  # a precise extraction under this share of the broad on
 WRAPPER_SHARE = 0.5  # a selected element with more of the page's text than this is a wrapper, kept
 FULL_SHARE = 0.2  # a broad extraction under this share of the page's text may have taken the wrong part
 RESCUE_CHARS = 1000  # a broad extraction shorter than this may have missed the article: extract again, fully
-SECOND_OPINION = 1.5  # readability finding this much more text than the broad extraction: its blocks join the candidates
+SECOND_OPINION = 1.5  # readability finding this much more text than the broad extraction: the broad one missed some
 LABEL = "model.html"  # what explain names the block model's removals by, and --disable turns off
 
 
@@ -159,17 +159,17 @@ def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str],
 
     Both passes run in trafilatura's fast mode, without the readability/jusText
     comparison (a third of the page's time).  trafilatura's port of readability runs
-    on every page (a tenth of the page's time): it scores containers by their
+    on every page (about a sixth of the page's time): it scores containers by their
     paragraphs, and finds an article that trafilatura's passes cut short (text in
     bare divs, a body split by boxes, wrappers marked hidden).  A broad extraction
     that is short (RESCUE_CHARS) or has no paragraphs is extracted again in recall
     mode with the comparison when readability finds half as much again
-    (trafilatura's own test for preferring readability there), and the longer text
-    stands.  A broad extraction that holds a small share of the page's text
+    (SECOND_OPINION, trafilatura's own test for preferring readability there), and
+    the longer text stands.  A broad extraction that holds a small share of the page's text
     (FULL_SHARE) took the wrong container now and then (a sidebar, an intro): the
     default extraction with the comparison is made (one page in 25), and where it
     finds half as much again it stands.  Where readability still finds half as much
-    again (SECOND_OPINION), its blocks that the broad extraction lacks join the lines,
+    again, its blocks that the broad extraction lacks join the lines,
     in page order, for the model to judge: nothing either extractor keeps is out of
     reach.  A precise extraction under half the broad one, or without paragraphs, is
     made again with the comparison.
@@ -178,7 +178,7 @@ def candidates(doc: Document, tree, page: features.PageText) -> tuple[list[str],
     second = trafilatura.readability_blocks(tree)
     found = None if second is None else sum(len(block) for block in second)
     if len(broad.text) < RESCUE_CHARS or trafilatura.deficient(broad.body):
-        if not broad.text or found is None or found > 1.5 * len(broad.text):  # None: extract again anyway
+        if not broad.text or found is None or found > SECOND_OPINION * len(broad.text):  # None: extract again anyway
             full = trafilatura.extract(tree, doc.url, favor_recall=True)
             if len(full.text) > len(broad.text):
                 broad = full
