@@ -112,8 +112,11 @@ def test_ctrl_c_exits_130_everywhere_with_one_line(tmp_path):
     files = sorted(str(p) for p in pages.iterdir())
     commands = {"clean": ["clean"], "explain": ["explain"], "check": ["check", *files],
                 "learn": ["learn", str(pages), "-o", str(tmp_path / "learned"), "--site", "x.example", "-j", "1"]}
+    # as a terminal starts them: Ctrl-C acted on even where the tests run as a background job
+    # (which starts with SIGINT ignored, and Python then never raises KeyboardInterrupt)
     procs = {name: subprocess.Popen([sys.executable, "-m", "cleannews", *args], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+                                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
              for name, args in commands.items()}  # clean and explain wait on standard input
     time.sleep(2.5)
     for proc in procs.values():
