@@ -75,6 +75,14 @@ FEATURES = (
 )
 
 
+PROBE_CHARS = 40  # a line is found in the page by this many of its first characters, spaces squeezed out
+
+
+def squeeze(text: str) -> str:
+    """`text` without its spaces: a line of the extraction as the page's text (PageText) holds it."""
+    return "".join(text.split())
+
+
 class PageText:
     """The page's text with spaces squeezed out, and which element holds each piece: where a
     line of the extraction came from."""
@@ -85,7 +93,7 @@ class PageText:
 
         def add(text, owner):
             nonlocal at
-            squeezed = "".join(text.split())
+            squeezed = squeeze(text)
             if squeezed:
                 parts.append(squeezed)
                 starts.append(at)
@@ -113,8 +121,8 @@ class PageText:
     def find(self, line: str, start: int = 0):
         """The element holding the start of `line` (None when the page does not hold it),
         searched from `start` on, then from the top; and where the next search starts."""
-        squeezed = "".join(line.split())
-        for probe in (squeezed[:40], squeezed[:12]):
+        squeezed = squeeze(line)
+        for probe in (squeezed[:PROBE_CHARS], squeezed[:12]):
             if not probe:
                 break
             at = self.text.find(probe, start)
@@ -190,9 +198,10 @@ def _dom(element, line_chars: int, caches) -> list[float]:
 def page_features(lines: list[str], precise: set[str], page: PageText, body=None,
                   added: set[str] = frozenset()) -> list[list[float]]:
     """One row of FEATURES for each line of the broad extraction (as trafilatura renders it:
-    "- " list items, "| " table rows) and of the blocks readability `added` to it.  `body` (pipeline.site.SiteBody): where the site's own
-    rules put the article, when they match this page; a stale rule was passed over before
-    (site.body), so a line outside a matching body is a strong sign, not a verdict."""
+    "- " list items, "| " table rows) and of the blocks readability `added` to it.  `body`
+    (pipeline.site.SiteBody): where the site's own rules put the article, when they match this
+    page; a stale rule was passed over before (site.body), so a line outside a matching body is
+    a strong sign, not a verdict."""
     n = len(lines)
     if not n:
         return []

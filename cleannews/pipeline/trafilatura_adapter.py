@@ -9,7 +9,8 @@ on a page whose attributes cannot match them and guarded elsewhere (xpath_needs)
 extracted body rendered again with the source's line wrapping undone.  On any other
 release, or when one of those internals is missing, it uses trafilatura's public API only
 (`bare_extraction`, `extract_metadata`), which gives the same article text less the
-unwrapping, more slowly: a new trafilatura degrades speed, never cleaning.  tests/test_trafilatura_adapter.py runs both ways.  Either
+unwrapping and less readability's second opinion (`readability_blocks`: its port is not
+public API), more slowly.  tests/test_trafilatura_adapter.py runs both ways.  Either
 way the date search reads dates in the page's language and English (`_in_page_languages`),
 and the metadata says whether the page declares a paywall (`paywall`).
 """
